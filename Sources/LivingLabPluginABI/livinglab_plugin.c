@@ -1,0 +1,1 @@
+#include "livinglab_plugin.h"
