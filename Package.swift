@@ -93,6 +93,10 @@ let package = Package(
             dependencies: ["LivingLabRuntime", "LivingLabPluginTesting", "LivingLabStore", "LivingLabCore"]
         ),
         .testTarget(
+            name: "FirstPartyPluginTests",
+            dependencies: ["LivingLabPluginTesting", "LivingLabRuntime"]
+        ),
+        .testTarget(
             name: "LivingLabCLITests",
             dependencies: ["livinglab", "LivingLabStore", "LivingLabCore"]
         ),
