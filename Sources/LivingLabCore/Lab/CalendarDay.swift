@@ -1,0 +1,110 @@
+import Foundation
+
+/// A calendar day (`YYYY-MM-DD`), read as the UTC day: protocol schedules and shocks are dated by day.
+public struct CalendarDay: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Parses `YYYY-MM-DD`.
+    public init(_ text: String) throws(LabError) {
+        let parts = text.trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day)
+        else {
+            throw .invalid("`\(text)` is not a date: write it as YYYY-MM-DD, e.g. 2027-03-01.")
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+        guard CalendarDay.calendar.date(from: components) != nil,
+              CalendarDay(date: startOfDay) == self
+        else {
+            throw .invalid("`\(text)` is not a day of the calendar: check the month's number of days.")
+        }
+    }
+
+    /// The UTC day that contains `date`.
+    public init(date: Date) {
+        let parts = CalendarDay.calendar.dateComponents([.year, .month, .day], from: date)
+        year = parts.year!
+        month = parts.month!
+        day = parts.day!
+    }
+
+    private var components: DateComponents {
+        DateComponents(timeZone: .gmt, year: year, month: month, day: day)
+    }
+
+    /// Midnight UTC at the start of the day.
+    public var startOfDay: Date { CalendarDay.calendar.date(from: components)! }
+
+    /// Midnight UTC at the start of the next day: the exclusive end of this day.
+    public var endOfDay: Date { startOfDay.addingTimeInterval(86_400) }
+
+    /// The day `count` days later (or earlier when negative).
+    public func adding(days count: Int) -> CalendarDay { CalendarDay(date: startOfDay.addingTimeInterval(Double(count) * 86_400)) }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            self = try CalendarDay(text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
+}
+
+/// A closed range of days, e.g. a trial period.
+public struct DayRange: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var start: CalendarDay
+    public var end: CalendarDay
+
+    public init(start: CalendarDay, end: CalendarDay) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Whether `date` falls on a day of the range (UTC).
+    public func contains(_ date: Date) -> Bool { date >= start.startOfDay && date < end.endOfDay }
+
+    /// The number of days in the range.
+    public var dayCount: Int { Int((end.endOfDay.timeIntervalSince(start.startOfDay) / 86_400).rounded()) }
+
+    public var description: String { "\(start) → \(end)" }
+}
+
+/// ISO 8601 timestamps as LivingLab writes and reads them: UTC, with or without fractional seconds.
+public enum Timestamp {
+    /// Formats a date as ISO 8601 UTC with milliseconds, e.g. `2027-03-01T09:30:00.000Z`.
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+
+    /// Parses an ISO 8601 timestamp or a plain day (read as midnight UTC).
+    public static func parse(_ text: String) throws(LabError) -> Date {
+        let value = text.trimmed
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(value) { return date }
+        if let date = try? Date.ISO8601FormatStyle().parse(value) { return date }
+        if value.count == 10, let day = try? CalendarDay(value) { return day.startOfDay }
+        throw .invalid("`\(text)` is not a timestamp: write ISO 8601, e.g. 2027-03-01T09:30:00Z or 2027-03-01.")
+    }
+}

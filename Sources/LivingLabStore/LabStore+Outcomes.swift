@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import LivingLabCore
+import Synchronization
+
+/// What happened to one outcome of a batch.
+public enum OutcomeDisposition: Sendable, Hashable {
+    /// Stored now.
+    case stored
+    /// Already stored under the same idempotency key: nothing new.
+    case duplicate
+    /// Refused by the consent gate or the trial rules, and counted under this reason.
+    case rejected(DenialReason)
+}
+
+/// The result of recording a batch of outcomes: one disposition per submission, in order.
+public struct OutcomeBatchResult: Sendable, Hashable {
+    public var dispositions: [OutcomeDisposition]
+    public var stored: Int { dispositions.count { $0 == .stored } }
+    public var duplicates: Int { dispositions.count { $0 == .duplicate } }
+    /// Rejections by reason.
+    public var rejected: [DenialReason: Int] {
+        var counts: [DenialReason: Int] = [:]
+        for case .rejected(let reason) in dispositions { counts[reason, default: 0] += 1 }
+        return counts
+    }
+}
+
+extension LabStore {
+    /// Records a batch of outcomes in one transaction, after the consent gate has looked at each one at its own timestamp.
+    ///
+    /// An outcome is stored only if, at its timestamp, the merchant is enrolled (and has not withdrawn) and has active
+    /// consent covering the protocol version in force and the `outcome-measurement` purpose (invariant 1). Refused ones are
+    /// counted per reason, never silently dropped. Replaying a batch stores nothing twice (idempotency keys). The batch and
+    /// its audit entry commit together (invariant 8).
+    ///
+    /// - Throws: when a submission is malformed (nothing of the batch is stored) or names an unknown protocol.
+    @discardableResult
+    public func recordOutcomes(_ submissions: [OutcomeSubmission], actor: String) throws(LabError) -> OutcomeBatchResult {
+        for submission in submissions { try submission.validate() }
+        guard !submissions.isEmpty else { return OutcomeBatchResult(dispositions: []) }
+        return try write { db in
+            try gateCache.withLock { try $0.refresh(db) }
+            var trials: [String: TrialView] = [:]
+            for protocolID in Set(submissions.map(\.protocolID)) {
+                trials[protocolID] = try TrialView.load(db, protocolID: protocolID)
+            }
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO outcome (protocolID, protocolVersion, merchantID, arm, metric, value, unit, at, source,
+                                               idempotencyKey)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var dispositions: [OutcomeDisposition] = []
+            dispositions.reserveCapacity(submissions.count)
+            var keys = SHA256()
+            var rejections: [String: [DenialReason: Int]] = [:]
+            let gate = gateCache.withLock { $0 }
+            for submission in submissions {
+                let trial = trials[submission.protocolID]!
+                let at = submission.at.roundedToMilliseconds
+                let verdict = trial.check(submission.merchantID, at: at, gate: gate)
+                let version: Int
+                switch verdict {
+                case .success(let inForce):
+                    version = inForce
+                case .failure(let reason):
+                    dispositions.append(.rejected(reason))
+                    rejections[submission.protocolID, default: [:]][reason, default: 0] += 1
+                    continue
+                }
+                let unit = submission.unit ?? trial.units[submission.metric] ?? ""
+                try insert.execute(arguments: [submission.protocolID, version, submission.merchantID,
+                                               trial.arms[submission.merchantID], submission.metric, submission.value, unit,
+                                               at.milliseconds, submission.source, submission.idempotencyKey])
+                if db.changesCount == 1 {
+                    dispositions.append(.stored)
+                    keys.update(submission.idempotencyKey)
+                    keys.update([0])
+                } else {
+                    dispositions.append(.duplicate)
+                }
+            }
+            let result = OutcomeBatchResult(dispositions: dispositions)
+            let now = now().milliseconds
+            for (protocolID, reasons) in rejections {
+                for (reason, count) in reasons {
+                    try db.execute(sql: """
+                        INSERT INTO outcomeRejection (protocolID, reason, count, lastAt) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (protocolID, reason) DO UPDATE SET count = count + excluded.count, lastAt = excluded.lastAt
+                        """, arguments: [protocolID, reason.rawValue, count, now])
+                }
+            }
+            try audit(db, actor: actor, action: "outcome.batch", subjects: Array(trials.keys).sorted(),
+                      details: ["stored": .number(Double(result.stored)), "duplicates": .number(Double(result.duplicates)),
+                                "rejected": .object(Dictionary(uniqueKeysWithValues: result.rejected.map {
+                                    ($0.key.rawValue, JSONValue.number(Double($0.value)))
+                                })),
+                                "keys": .string(keys.finalize().hexString)])
+            return result
+        }
+    }
+
+    /// Outcomes refused so far, by protocol and reason.
+    public func rejectionCounts(protocolID: String? = nil) throws(LabError) -> [(protocolID: String, reason: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT protocolID, reason, count FROM outcomeRejection WHERE ?1 IS NULL OR protocolID = ?1
+                ORDER BY protocolID, reason
+                """, arguments: [protocolID]).map { ($0["protocolID"], $0["reason"], $0["count"]) }
+        }
+    }
+
+    /// Stored outcomes of a protocol, optionally of one metric and/or one merchant, by time.
+    public func outcomes(protocolID: String, metric: String? = nil, merchantID: String? = nil) throws(LabError) -> [Outcome] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM outcome WHERE protocolID = ?1 AND (?2 IS NULL OR metric = ?2) AND (?3 IS NULL OR merchantID = ?3)
+                ORDER BY at, id
+                """, arguments: [protocolID, metric, merchantID]).map { row in
+                Outcome(protocolID: row["protocolID"], protocolVersion: row["protocolVersion"], merchantID: row["merchantID"],
+                        arm: row["arm"], metric: row["metric"], value: row["value"], unit: row["unit"],
+                        at: Date(milliseconds: row["at"]), source: row["source"], idempotencyKey: row["idempotencyKey"])
+            }
+        }
+    }
+
+    /// The number of stored outcomes.
+    public func outcomeCount(protocolID: String? = nil) throws(LabError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcome WHERE ?1 IS NULL OR protocolID = ?1", arguments: [protocolID]) ?? 0
+        }
+    }
+}
+
+/// What the outcome gate needs to know of one trial, loaded once per batch.
+struct TrialView {
+    var protocolID: String
+    var states: [String: Enrollment.State]
+    var arms: [String: String]
+    var units: [String: String]
+
+    static func load(_ db: Database, protocolID: String) throws -> TrialView {
+        let stored = try LabStore.requireProtocol(db, protocolID)
+        var states: [String: Enrollment.State] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT merchantID, state FROM enrollment WHERE protocolID = ?", arguments: [protocolID]) {
+            states[row["merchantID"]] = Enrollment.State(rawValue: row["state"])
+        }
+        var arms: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT merchantID, arm FROM assignment WHERE protocolID = ?", arguments: [protocolID]) {
+            arms[row["merchantID"]] = row["arm"]
+        }
+        let metrics = stored.latest.definition.metrics.all
+        return TrialView(protocolID: protocolID, states: states, arms: arms,
+                         units: Dictionary(metrics.map { ($0.name, $0.unit) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The protocol version the outcome falls under, or why it is refused.
+    func check(_ merchantID: String, at date: Date, gate: GateCache) -> Result<Int, DenialReason> {
+        guard let state = states[merchantID] else { return .failure(.notEnrolled) }
+        if state == .withdrawn { return .failure(.withdrawn) }
+        if state == .invited { return .failure(.notConsented) }
+        guard let version = gate.version(of: protocolID, at: date) else { return .failure(.notConsented) }
+        let decision = gate.index.decide(merchantID: merchantID, protocolID: protocolID, version: version,
+                                         purpose: Purpose.outcomeMeasurement, at: date)
+        if case .denied(let reason) = decision { return .failure(reason) }
+        return .success(version)
+    }
+}

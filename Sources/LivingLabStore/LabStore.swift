@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import LivingLabCore
+import Logging
+import Synchronization
+
+/// The lab's persistent state on one SQLite file (WAL mode, foreign keys on, named migrations).
+///
+/// Every state-changing method runs in one write transaction that also appends its audit entry, so a change and its
+/// audit trail are committed together or not at all. The consent gate (``decide(merchantID:protocolID:purpose:at:)``)
+/// answers from an in-memory ``ConsentIndex`` kept in step with the ledger.
+public final class LabStore: Sendable {
+    /// The underlying connection pool (WAL: readers never block the writer).
+    let pool: DatabasePool
+    /// The clock that stamps consent events, audit entries and commits.
+    public let clock: any LabClock
+    let logger: Logger
+    /// The consent gate's cache; refreshed from the ledger whenever another connection appended to it.
+    let gateCache = Mutex(GateCache())
+
+    /// Opens (creating if needed) the lab database described by `configuration`.
+    public init(_ configuration: StoreConfiguration, logger: Logger = Logger(label: "livinglab.store")) throws(LabError) {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(configuration.busyTimeout)
+        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        do {
+            let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: directory) else {
+                throw LabError.invalid("The folder \(directory) does not exist: create it, or pass another --db path.")
+            }
+            pool = try DatabasePool(path: configuration.path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch let error as LabError {
+            throw error
+        } catch {
+            throw LabError(.internalError, "Could not open the lab database at \(configuration.path): check that it is a LivingLab SQLite file and that you may write to it.", underlying: error)
+        }
+        clock = configuration.clock
+        self.logger = logger
+    }
+
+    /// Opens the database at `path` with default settings.
+    public convenience init(path: String, clock: any LabClock = SystemClock()) throws(LabError) {
+        var configuration = StoreConfiguration(path: path)
+        configuration.clock = clock
+        try self.init(configuration)
+    }
+
+    /// The current time, rounded to what the store keeps (milliseconds).
+    public func now() -> Date { clock.now().roundedToMilliseconds }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one write transaction; any thrown error rolls everything back.
+    func write<T>(_ body: (Database) throws -> T) throws(LabError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as LabError {
+            throw error
+        } catch {
+            throw LabError(.internalError, "The database refused the change; nothing was stored.", underlying: error)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws(LabError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as LabError {
+            throw error
+        } catch {
+            throw LabError(.internalError, "Could not read the lab database.", underlying: error)
+        }
+    }
+
+    // MARK: - Audit
+
+    /// Appends an audit entry in the current transaction. Never pass personal data (names, contacts) in `details`.
+    @discardableResult
+    func audit(_ db: Database, actor: String, action: String, subjects: [String], details: JSONValue = .object([:])) throws
+        -> AuditEntry
+    {
+        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1")
+        let sequence: Int64 = (last?["sequence"] ?? 0) + 1
+        let previousHash: String = last?["hash"] ?? AuditEntry.genesisHash
+        let entry = AuditEntry(sequence: sequence, at: now(), actor: actor, action: action, subjects: subjects,
+                               details: details, previousHash: previousHash)
+        try db.execute(
+            sql: """
+                INSERT INTO auditEntry (sequence, at, actor, action, subjects, details, previousHash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [entry.sequence, entry.at.milliseconds, entry.actor, entry.action,
+                        JSONValue.array(subjects.map { .string($0) }).canonicalText, details.canonicalText,
+                        entry.previousHash, entry.hash])
+        return entry
+    }
+
+    /// Every audit entry, in stored order.
+    public func auditEntries() throws(LabError) -> [AuditEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM auditEntry ORDER BY rowid").map { row in
+                var entry = AuditEntry(
+                    sequence: row["sequence"], at: Date(milliseconds: row["at"]), actor: row["actor"], action: row["action"],
+                    subjects: (try? JSONDecoder().decode([String].self, from: Data((row["subjects"] as String).utf8))) ?? [],
+                    details: (try? JSONValue.parse(row["details"])) ?? .null, previousHash: row["previousHash"])
+                // Keep the stored hash: verification compares it with the recomputed one.
+                entry.hash = row["hash"]
+                return entry
+            }
+        }
+    }
+
+    /// Walks the audit chain and reports the first entry that was edited, deleted or moved.
+    public func verifyAudit() throws(LabError) -> AuditVerification {
+        AuditVerification.verify(try auditEntries())
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as stored.
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}
+
+/// JSON helpers for columns that hold lists and documents.
+enum Column {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,177 @@
+import GRDB
+
+/// The database schema, as named migrations: a migration is never edited once released, only followed by another.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 lab, people, protocols, consent, outcomes, audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE lab (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    definition TEXT NOT NULL,
+                    createdAt INTEGER NOT NULL);
+                CREATE TABLE merchant (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    sector TEXT NOT NULL,
+                    segment TEXT NOT NULL,
+                    positionMetres INTEGER NOT NULL,
+                    maturity INTEGER NOT NULL CHECK (maturity BETWEEN 0 AND 4),
+                    association TEXT,
+                    contact TEXT);
+                CREATE TABLE firm (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    contact TEXT,
+                    summary TEXT);
+                CREATE TABLE sponsor (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    charterVersion TEXT NOT NULL,
+                    employerFirmID TEXT REFERENCES firm(id),
+                    skills TEXT NOT NULL,
+                    contact TEXT);
+                CREATE TABLE sponsorPairing (
+                    sponsorID TEXT NOT NULL REFERENCES sponsor(id),
+                    merchantID TEXT NOT NULL REFERENCES merchant(id),
+                    pairedAt INTEGER NOT NULL,
+                    PRIMARY KEY (sponsorID, merchantID));
+                CREATE TABLE cohort (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    criteria TEXT,
+                    merchantIDs TEXT NOT NULL,
+                    createdAt INTEGER NOT NULL);
+                CREATE TABLE protocol (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state TEXT NOT NULL,
+                    currentVersion INTEGER NOT NULL,
+                    createdAt INTEGER NOT NULL);
+                CREATE TABLE protocolVersion (
+                    protocolID TEXT NOT NULL REFERENCES protocol(id),
+                    version INTEGER NOT NULL,
+                    definition TEXT NOT NULL,
+                    amendmentReason TEXT,
+                    material INTEGER NOT NULL,
+                    createdAt INTEGER NOT NULL,
+                    approvedAt INTEGER,
+                    approvedBy TEXT,
+                    PRIMARY KEY (protocolID, version));
+                CREATE TABLE consentDocument (
+                    protocolID TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    language TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (protocolID, version, language),
+                    FOREIGN KEY (protocolID, version) REFERENCES protocolVersion(protocolID, version));
+                CREATE TABLE consentEvent (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    merchantID TEXT NOT NULL REFERENCES merchant(id),
+                    protocolID TEXT NOT NULL REFERENCES protocol(id),
+                    protocolVersion INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('given', 'withdrawn', 'expired', 'renewed')),
+                    purposes TEXT NOT NULL,
+                    documentSHA256 TEXT NOT NULL,
+                    language TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    channel TEXT NOT NULL,
+                    recordedBy TEXT NOT NULL);
+                CREATE INDEX consentEventByMerchant ON consentEvent(merchantID, protocolID, sequence);
+                -- Invariant 2: the consent ledger is append-only.
+                CREATE TRIGGER consentEventNoUpdate BEFORE UPDATE ON consentEvent
+                    BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;
+                CREATE TRIGGER consentEventNoDelete BEFORE DELETE ON consentEvent
+                    BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;
+                CREATE TABLE enrollment (
+                    protocolID TEXT NOT NULL REFERENCES protocol(id),
+                    merchantID TEXT NOT NULL REFERENCES merchant(id),
+                    state TEXT NOT NULL,
+                    updatedAt INTEGER NOT NULL,
+                    PRIMARY KEY (protocolID, merchantID));
+                CREATE TABLE assignmentPlan (
+                    protocolID TEXT PRIMARY KEY NOT NULL REFERENCES protocol(id),
+                    design TEXT NOT NULL,
+                    seed TEXT NOT NULL,
+                    parameters TEXT NOT NULL,
+                    balance TEXT NOT NULL,
+                    committedAt INTEGER NOT NULL,
+                    committedBy TEXT NOT NULL);
+                CREATE TABLE assignment (
+                    protocolID TEXT NOT NULL REFERENCES protocol(id),
+                    merchantID TEXT NOT NULL REFERENCES merchant(id),
+                    arm TEXT NOT NULL,
+                    wave INTEGER,
+                    design TEXT NOT NULL,
+                    seed TEXT NOT NULL,
+                    committedAt INTEGER NOT NULL,
+                    PRIMARY KEY (protocolID, merchantID));
+                CREATE TABLE outcome (
+                    id INTEGER PRIMARY KEY,
+                    protocolID TEXT NOT NULL,
+                    protocolVersion INTEGER NOT NULL,
+                    merchantID TEXT,
+                    arm TEXT,
+                    metric TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    unit TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    idempotencyKey TEXT NOT NULL,
+                    UNIQUE (protocolID, idempotencyKey));
+                CREATE INDEX outcomeByMetric ON outcome(protocolID, metric, at);
+                CREATE INDEX outcomeByMerchant ON outcome(merchantID, protocolID);
+                CREATE TABLE outcomeRejection (
+                    protocolID TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    lastAt INTEGER NOT NULL,
+                    PRIMARY KEY (protocolID, reason));
+                CREATE TABLE shock (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    segments TEXT NOT NULL,
+                    startDay TEXT NOT NULL,
+                    endDay TEXT NOT NULL,
+                    description TEXT NOT NULL);
+                CREATE TABLE feedback (
+                    id INTEGER PRIMARY KEY,
+                    authorKind TEXT NOT NULL,
+                    authorID TEXT NOT NULL,
+                    pluginID TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    rating INTEGER,
+                    at INTEGER NOT NULL);
+                CREATE TABLE auditEntry (
+                    sequence INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subjects TEXT NOT NULL,
+                    details TEXT NOT NULL,
+                    previousHash TEXT NOT NULL,
+                    hash TEXT NOT NULL);
+                -- Invariant 6: the audit log is append-only; `verify` still catches edits made around these triggers.
+                CREATE TRIGGER auditEntryNoUpdate BEFORE UPDATE ON auditEntry
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER auditEntryNoDelete BEFORE DELETE ON auditEntry
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TABLE plugin (
+                    id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    firm TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    manifest TEXT NOT NULL,
+                    registeredAt INTEGER NOT NULL,
+                    PRIMARY KEY (id, version));
+                CREATE TABLE pluginStorage (
+                    pluginID TEXT NOT NULL,
+                    merchantID TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (pluginID, merchantID, key));
+                """)
+        }
+        return migrator
+    }
+}
