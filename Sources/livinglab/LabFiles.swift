@@ -1,0 +1,113 @@
+import Foundation
+import LivingLabCore
+import Yams
+
+/// Reading the lab's files: lab and protocol YAML, sponsor, firm and shock CSV.
+enum LabFiles {
+    /// Reads `lab.yaml`.
+    static func lab(at path: String) throws -> Lab {
+        try decodeYAML(Lab.self, path: path)
+    }
+
+    /// Reads a protocol YAML file and loads its consent documents (paths relative to the YAML file).
+    static func protocolDefinition(at path: String) throws -> ExperimentProtocol {
+        var definition = try decodeYAML(ExperimentProtocol.self, path: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var documents: [String: String] = [:]
+        for (language, documentPath) in definition.consent.documents {
+            let url = documentPath.hasPrefix("/") ? URL(fileURLWithPath: documentPath)
+                : folder.appendingPathComponent(documentPath).standardizedFileURL
+            do {
+                documents[language] = try readTextFile(url.path)
+            } catch let error as LabError {
+                throw LabError(error.code, "The `\(language)` consent document of \(path) cannot be read: \(error.message)")
+            }
+        }
+        definition.consent.documents = documents
+        return definition
+    }
+
+    /// Decodes a YAML file, turning decoding errors into messages that name the field and the fix.
+    static func decodeYAML<T: Decodable>(_ type: T.Type, path: String) throws -> T {
+        let text = try readTextFile(path)
+        do {
+            return try YAMLDecoder().decode(type, from: text)
+        } catch let error as DecodingError {
+            throw LabError.invalid("\(path): \(describe(error))")
+        } catch let error as YamlError {
+            throw LabError.invalid("\(path) is not valid YAML: \(error). Check the indentation and quotes near that line.")
+        } catch {
+            throw LabError.invalid("\(path) could not be read: \(error)")
+        }
+    }
+
+    /// A decoding error as a sentence that names the field.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "the top level" : text)
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return "`\(field)` is missing: add it."
+        case .typeMismatch(let type, let context):
+            return "`\(path(context.codingPath))` should be \(describe(type)): \(context.debugDescription)"
+        case .valueNotFound(let type, let context):
+            return "`\(path(context.codingPath))` is empty: give \(describe(type))."
+        case .dataCorrupted(let context):
+            return "`\(path(context.codingPath))`: \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Int.Type, is UInt64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "a \(type)"
+        }
+    }
+
+    /// Reads `firms.csv` (`id,name,contact,summary`).
+    static func firms(at path: String) throws -> [Firm] {
+        let table = try CSVTable(parsing: try readTextFile(path), required: ["id", "name"])
+        return table.rows.map { Firm(id: $0["id"] ?? "", name: $0["name"] ?? "", contact: $0["contact"], summary: $0["summary"]) }
+    }
+
+    /// Reads `sponsors.csv` (`id,name,charter_version,employer,skills,contact`).
+    static func sponsors(at path: String) throws -> [Sponsor] {
+        let table = try CSVTable(parsing: try readTextFile(path), required: ["id", "name", "charter_version"])
+        return table.rows.map {
+            Sponsor(id: $0["id"] ?? "", name: $0["name"] ?? "", charterVersion: $0["charter_version"] ?? "",
+                    employerFirmID: $0["employer"], skills: ($0["skills"] ?? "").split(separator: ";").map { String($0).trimmed },
+                    contact: $0["contact"])
+        }
+    }
+
+    /// Reads `shocks.csv` (`id,kind,segments,start,end,description`, segments separated by `;`).
+    static func shocks(at path: String) throws -> [Shock] {
+        let table = try CSVTable(parsing: try readTextFile(path), required: ["id", "kind", "segments", "start", "end"])
+        var shocks: [Shock] = []
+        var problems: [RowProblem] = []
+        for row in table.rows {
+            do throws(LabError) {
+                let shock = Shock(id: row["id"] ?? "", kind: row["kind"] ?? "",
+                                  segments: (row["segments"] ?? "").split(separator: ";").map { String($0).trimmed },
+                                  period: DayRange(start: try CalendarDay(row["start"] ?? ""), end: try CalendarDay(row["end"] ?? "")),
+                                  description: row["description"] ?? "")
+                try shock.validate()
+                shocks.append(shock)
+            } catch {
+                problems.append(RowProblem(line: row.line, reason: error.message))
+            }
+        }
+        if !problems.isEmpty {
+            throw LabError.invalid("\(path) has bad rows, nothing was imported:\n  " + problems.map(\.description).joined(separator: "\n  "))
+        }
+        return shocks
+    }
+}
