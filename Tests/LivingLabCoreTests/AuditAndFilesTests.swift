@@ -1,0 +1,69 @@
+import Foundation
+import LivingLabCore
+import Testing
+
+@Suite("Audit chain and CSV files")
+struct AuditAndFilesTests {
+    func chain(_ count: Int) -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        var previous = AuditEntry.genesisHash
+        for i in 1...count {
+            let entry = AuditEntry(sequence: Int64(i), at: Date(timeIntervalSince1970: Double(i)), actor: "c", action: "a\(i)",
+                                   subjects: ["m\(i)"], details: ["n": .number(Double(i))], previousHash: previous)
+            entries.append(entry)
+            previous = entry.hash
+        }
+        return entries
+    }
+
+    @Test("verification finds the first edited, deleted or moved entry")
+    func tampering() {
+        let entries = chain(5)
+        #expect(AuditVerification.verify(entries).isIntact)
+        var edited = entries
+        edited[2].details = ["n": 99]
+        #expect(AuditVerification.verify(edited).firstBrokenSequence == 3)
+        var deleted = entries
+        deleted.remove(at: 1)
+        #expect(AuditVerification.verify(deleted).firstBrokenSequence == 3)
+        var moved = entries
+        moved.swapAt(1, 3)
+        #expect(AuditVerification.verify(moved).firstBrokenSequence == 4)
+    }
+
+    @Test("CSV reads quoted commas, doubled quotes and CRLF line ends")
+    func csvQuoting() throws {
+        let table = try CSVTable(parsing: "id,name\r\nm1,\"Dupont, père et fils\"\r\nm2,\"Le \"\"Bon\"\" Pain\"\r\n", required: ["id"])
+        #expect(table.rows.count == 2)
+        #expect(table.rows[0]["name"] == "Dupont, père et fils")
+        #expect(table.rows[1]["name"] == "Le \"Bon\" Pain")
+        #expect(table.rows[1].line == 3)
+    }
+
+    @Test("merchant rows are checked one by one, each problem with its line")
+    func merchantRows() throws {
+        let text = """
+            id,name,sector,segment,position_m,maturity,association,contact
+            m1,A,bakery,S,10,1,,
+            m2,B,bakery,S,ten,1,,
+            m3,C,bakery,S,10,9,,
+            m1,D,bakery,S,10,1,,
+            """
+        let (merchants, problems) = CSVImport.merchants(try CSVTable(parsing: text, required: CSVImport.merchantColumns))
+        #expect(merchants.map(\.id) == ["m1"])
+        #expect(problems.map(\.line) == [3, 4, 5])
+        #expect(problems[0].reason.contains("whole number"))
+        #expect(problems[1].reason.contains("0 (none) to 4"))
+        #expect(problems[2].reason.contains("earlier in the file"))
+    }
+
+    @Test("a missing column or an unclosed quote is a clear error")
+    func malformedCSV() {
+        let missing = #expect(throws: LabError.self) { try CSVTable(parsing: "id,name\nm1,A\n", required: ["id", "sector"]) }
+        #expect(missing?.message.contains("sector") == true)
+        let unclosed = #expect(throws: LabError.self) { try CSVTable(parsing: "id,name\nm1,\"A\n", required: ["id"]) }
+        #expect(unclosed?.message.contains("never closed") == true)
+        let ragged = #expect(throws: LabError.self) { try CSVTable(parsing: "id,name\nm1,A,extra\n", required: ["id"]) }
+        #expect(ragged?.message.contains("line 2") == true)
+    }
+}
