@@ -2,37 +2,51 @@ import Foundation
 import GRDB
 import LivingLabCore
 
-/// What the consent gate keeps in memory: the consent index and, per protocol, when each version came into force.
+/// What the consent gate keeps in memory: the consent index (with each protocol's approved versions) and, for outcome
+/// batches, a view of each trial's enrollments and arms.
 struct GateCache: Sendable {
     var index = ConsentIndex()
-    /// Protocol id → (approval time, version), sorted by approval time.
-    var versionsInForce: [String: [(approvedAt: Date, version: Int)]] = [:]
-    /// The number of approved versions folded in, to notice approvals made by another process.
+    /// The number of approved versions folded in, to notice approvals made elsewhere.
     var approvedVersionCount = 0
+    /// Trial views for outcome batches, valid while neither `dataVersion` nor `generation` moves.
+    var trialViews: [String: TrialView] = [:]
+    /// The writer connection's `PRAGMA data_version` at the last refresh: it moves when another connection commits.
+    var dataVersion: Int64 = -1
+    /// The store's own write generation at the last refresh.
+    var generation: UInt64 = 0
 
-    /// The version of a protocol in force at `date`: the last one approved at or before it.
-    func version(of protocolID: String, at date: Date) -> Int? {
-        versionsInForce[protocolID]?.last { $0.approvedAt <= date }?.version
-    }
-
-    /// Brings the cache up to date with the database, reading only what was appended since the last refresh.
+    /// Brings the index up to date with the database, reading only what was appended since the last refresh.
     mutating func refresh(_ db: Database) throws {
         let approvedCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM protocolVersion WHERE approvedAt IS NOT NULL") ?? 0
         if approvedCount != approvedVersionCount {
-            var versions: [String: [(approvedAt: Date, version: Int)]] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT protocolID, version, material, approvedAt FROM protocolVersion
-                WHERE approvedAt IS NOT NULL ORDER BY approvedAt, version
+                SELECT protocolID, version, material, approvedAt FROM protocolVersion WHERE approvedAt IS NOT NULL
                 """) {
-                let protocolID: String = row["protocolID"]
-                versions[protocolID, default: []].append((Date(milliseconds: row["approvedAt"]), row["version"]))
-                if row["material"] as Bool { index.noteMaterialAmendment(protocolID: protocolID, version: row["version"]) }
+                index.noteApproval(protocolID: row["protocolID"], version: row["version"],
+                                   at: Date(milliseconds: row["approvedAt"]), material: row["material"])
             }
-            versionsInForce = versions
             approvedVersionCount = approvedCount
         }
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM consentEvent WHERE sequence > ? ORDER BY sequence",
                                     arguments: [index.lastSequence])
         for row in rows { index.apply(try LabStore.consentEvent(row)) }
+    }
+
+    /// Refreshes the index and drops the trial views when the database changed since they were loaded.
+    mutating func refreshIfChanged(_ db: Database, generation current: UInt64) throws {
+        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        guard version != dataVersion || current != generation else { return }
+        try refresh(db)
+        trialViews = [:]
+        dataVersion = version
+        generation = current
+    }
+
+    /// The trial view of a protocol, loaded once until the database changes.
+    mutating func trialView(_ db: Database, protocolID: String) throws -> TrialView {
+        if let view = trialViews[protocolID] { return view }
+        let view = try TrialView.load(db, protocolID: protocolID)
+        trialViews[protocolID] = view
+        return view
     }
 }

@@ -301,7 +301,7 @@ extension LabStore {
     public func consentStatuses(merchantID: String? = nil, protocolID: String? = nil) throws(LabError) -> [ConsentStatus] {
         let events = try consentEvents(merchantID: merchantID, protocolID: protocolID)
         try refreshGate()
-        let gate = gateCache.withLock { $0 }
+        let gate = gateCache.withLock { $0.index }
         var latest: [String: ConsentEvent] = [:]
         var order: [String] = []
         for event in events {
@@ -316,8 +316,8 @@ extension LabStore {
             case .withdrawn: state = .withdrawn
             case .expired: state = .expired
             case .given, .renewed:
-                let current = gate.versionsInForce[event.protocolID]?.last?.version ?? event.protocolVersion
-                state = event.protocolVersion < gate.index.minimumCoveringVersion(protocolID: event.protocolID, version: current)
+                let current = gate.latestApprovedVersion(protocolID: event.protocolID) ?? event.protocolVersion
+                state = event.protocolVersion < gate.minimumCoveringVersion(protocolID: event.protocolID, version: current)
                     ? .needsRenewal : .active
             }
             let active = event.kind == .given || event.kind == .renewed
@@ -339,9 +339,6 @@ extension LabStore {
     /// Answers from memory, for the protocol version in force at `date`. Call ``refreshGate()`` first when another
     /// process may have written to the ledger.
     public func decide(merchantID: String, protocolID: String, purpose: String, at date: Date) -> ConsentDecision {
-        gateCache.withLock { cache in
-            guard let version = cache.version(of: protocolID, at: date) else { return .denied(.notConsented) }
-            return cache.index.decide(merchantID: merchantID, protocolID: protocolID, version: version, purpose: purpose, at: date)
-        }
+        gateCache.withLock { $0.index.decide(merchantID: merchantID, protocolID: protocolID, purpose: purpose, at: date) }
     }
 }

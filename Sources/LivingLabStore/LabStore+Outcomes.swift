@@ -39,11 +39,15 @@ extension LabStore {
     public func recordOutcomes(_ submissions: [OutcomeSubmission], actor: String) throws(LabError) -> OutcomeBatchResult {
         for submission in submissions { try submission.validate() }
         guard !submissions.isEmpty else { return OutcomeBatchResult(dispositions: []) }
-        return try write { db in
-            try gateCache.withLock { try $0.refresh(db) }
-            var trials: [String: TrialView] = [:]
-            for protocolID in Set(submissions.map(\.protocolID)) {
-                trials[protocolID] = try TrialView.load(db, protocolID: protocolID)
+        return try write(changesTrials: false) { db in
+            let current = generation.load(ordering: .sequentiallyConsistent)
+            let (gate, trials) = try gateCache.withLock { cache in
+                try cache.refreshIfChanged(db, generation: current)
+                var trials: [String: TrialView] = [:]
+                for protocolID in Set(submissions.map(\.protocolID)) {
+                    trials[protocolID] = try cache.trialView(db, protocolID: protocolID)
+                }
+                return (cache.index, trials)
             }
             let insert = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO outcome (protocolID, protocolVersion, merchantID, arm, metric, value, unit, at, source,
@@ -54,7 +58,6 @@ extension LabStore {
             dispositions.reserveCapacity(submissions.count)
             var keys = SHA256()
             var rejections: [String: [DenialReason: Int]] = [:]
-            let gate = gateCache.withLock { $0 }
             for submission in submissions {
                 let trial = trials[submission.protocolID]!
                 let at = submission.at.roundedToMilliseconds
@@ -133,7 +136,7 @@ extension LabStore {
 }
 
 /// What the outcome gate needs to know of one trial, loaded once per batch.
-struct TrialView {
+struct TrialView: Sendable {
     var protocolID: String
     var states: [String: Enrollment.State]
     var arms: [String: String]
@@ -155,13 +158,13 @@ struct TrialView {
     }
 
     /// The protocol version the outcome falls under, or why it is refused.
-    func check(_ merchantID: String, at date: Date, gate: GateCache) -> Result<Int, DenialReason> {
+    func check(_ merchantID: String, at date: Date, gate: ConsentIndex) -> Result<Int, DenialReason> {
         guard let state = states[merchantID] else { return .failure(.notEnrolled) }
         if state == .withdrawn { return .failure(.withdrawn) }
         if state == .invited { return .failure(.notConsented) }
-        guard let version = gate.version(of: protocolID, at: date) else { return .failure(.notConsented) }
-        let decision = gate.index.decide(merchantID: merchantID, protocolID: protocolID, version: version,
-                                         purpose: Purpose.outcomeMeasurement, at: date)
+        guard let version = gate.versionInForce(protocolID: protocolID, at: date) else { return .failure(.notConsented) }
+        let decision = gate.decide(merchantID: merchantID, protocolID: protocolID, version: version,
+                                   purpose: Purpose.outcomeMeasurement, at: date)
         if case .denied(let reason) = decision { return .failure(reason) }
         return .success(version)
     }

@@ -17,6 +17,9 @@ public final class LabStore: Sendable {
     let logger: Logger
     /// The consent gate's cache; refreshed from the ledger whenever another connection appended to it.
     let gateCache = Mutex(GateCache())
+    /// Bumped inside every transaction that may change consent, enrollments, assignments or protocols, so that the
+    /// cached trial views of outcome batches are reloaded after it.
+    let generation = Atomic<UInt64>(0)
 
     /// Opens (creating if needed) the lab database described by `configuration`.
     public init(_ configuration: StoreConfiguration, logger: Logger = Logger(label: "livinglab.store")) throws(LabError) {
@@ -56,9 +59,15 @@ public final class LabStore: Sendable {
     // MARK: - Transactions
 
     /// Runs `body` in one write transaction; any thrown error rolls everything back.
-    func write<T>(_ body: (Database) throws -> T) throws(LabError) -> T {
+    ///
+    /// - Parameter changesTrials: false only for writes that leave consent, enrollments, assignments and protocols alone.
+    func write<T>(changesTrials: Bool = true, _ body: (Database) throws -> T) throws(LabError) -> T {
         do {
-            return try pool.write(body)
+            return try pool.write { db in
+                let result = try body(db)
+                if changesTrials { generation.add(1, ordering: .sequentiallyConsistent) }
+                return result
+            }
         } catch let error as LabError {
             throw error
         } catch {

@@ -1,0 +1,223 @@
+import Foundation
+import GRDBSQLite
+import LivingLabCore
+import LivingLabStore
+
+/// A lab with `merchants` merchants, all enrolled, consented and assigned in `protocols` protocols.
+struct BenchmarkLab {
+    let folder: URL
+    let store: LabStore
+    let clock: ManualClock
+    let merchantIDs: [String]
+    let protocolIDs: [String]
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init(merchants: Int, protocols: Int = 1, durability: StoreConfiguration.Durability = .full) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("livinglab-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        clock = ManualClock(Self.start)
+        var configuration = StoreConfiguration(path: folder.appendingPathComponent("lab.sqlite").path)
+        configuration.clock = clock
+        configuration.durability = durability
+        store = try LabStore(configuration)
+        merchantIDs = (1...merchants).map { String(format: "m%04d", $0) }
+        protocolIDs = (1...protocols).map { "p\($0)" }
+        try store.addFirm(Firm(id: "firm", name: "Firm"), actor: "bench")
+        try store.addMerchants(merchantIDs.enumerated().map { index, id in
+            Merchant(id: id, name: "Shop \(id)", sector: "bakery", segment: "S\(index % 5)", positionMetres: index * 10,
+                     maturity: index % 5)
+        }, actor: "bench")
+        for protocolID in protocolIDs {
+            _ = try store.applyProtocol(try Self.definition(protocolID), reason: nil, actor: "bench")
+            try store.approveProtocol(protocolID, actor: "bench")
+            try store.enroll(merchantIDs, in: protocolID, actor: "bench")
+            for merchantID in merchantIDs {
+                clock.advance(by: 1)
+                try store.giveConsent(merchantID: merchantID, protocolID: protocolID, language: "fr", channel: "bench", actor: "bench")
+            }
+            try store.commitAssignments(AssignmentPlan(design: "complete", seed: 1, entries: merchantIDs.enumerated().map {
+                .init(merchantID: $0.element, arm: $0.offset % 2 == 0 ? "control" : "treatment")
+            }), protocolID: protocolID, actor: "bench")
+        }
+        clock.advance(by: 3600)
+    }
+
+    var path: String { folder.appendingPathComponent("lab.sqlite").path }
+
+    static func definition(_ id: String) throws -> ExperimentProtocol {
+        ExperimentProtocol(
+            id: id, title: "Benchmark", hypothesis: "None.", plugin: .init(id: "bench.plugin", versions: "*"), firm: "firm",
+            eligibility: "", arms: [.init(name: "control", control: true), .init(name: "treatment")],
+            design: .init(name: "complete", seed: 1),
+            metrics: .init(primary: .init(name: "orders", unit: "count", direction: "increase")),
+            schedule: .init(baseline: DayRange(start: try CalendarDay("2027-01-04"), end: try CalendarDay("2027-02-28")),
+                            trial: DayRange(start: try CalendarDay("2027-03-01"), end: try CalendarDay("2027-05-23"))),
+            consent: .init(purposes: [Purpose.participation, Purpose.outcomeMeasurement], dataCategories: ["orders"],
+                           documents: ["fr": "Fiche"]),
+            onWithdrawal: .keep)
+    }
+
+    /// `count` outcomes spread over the merchants, with keys unique within `batch`.
+    func outcomes(_ count: Int, batch: Int) -> [BenchmarkOutcome] {
+        let at = clock.now()
+        return (0..<count).map { i in
+            BenchmarkOutcome(protocolID: protocolIDs[0], merchantID: merchantIDs[i % merchantIDs.count],
+                             arm: i % 2 == 0 ? "control" : "treatment", metric: "orders", value: Double(i % 17), at: at,
+                             key: "b\(batch)-\(i)")
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+extension BenchmarkOutcome {
+    var submission: OutcomeSubmission {
+        OutcomeSubmission(protocolID: protocolID, merchantID: merchantID, metric: metric, value: value, unit: "count", at: at,
+                          source: "bench", idempotencyKey: key)
+    }
+}
+
+enum StoreBenchmarks {
+    /// Outcome ingestion in batches of 1,000 through the store (gate + audit), against raw prepared inserts.
+    static func ingestion(batches: Int) throws -> Figure {
+        let lab = try BenchmarkLab(merchants: 200)
+        defer { lab.remove() }
+        let raw = try RawSQLite(path: lab.folder.appendingPathComponent("raw.sqlite").path, synchronous: "FULL")
+        var storeRates: [Double] = []
+        var rawRates: [Double] = []
+        for batch in 0..<batches {
+            let rows = lab.outcomes(1000, batch: batch)
+            let submissions = rows.map(\.submission)
+            // Alternate which side goes first so that neither always meets a warm cache.
+            if batch % 2 == 0 {
+                storeRates.append(1000 / (try nanoseconds { _ = try lab.store.recordOutcomes(submissions, actor: "bench") } / 1e9))
+                rawRates.append(1000 / (try nanoseconds { try raw.insert(rows) } / 1e9))
+            } else {
+                rawRates.append(1000 / (try nanoseconds { try raw.insert(rows) } / 1e9))
+                storeRates.append(1000 / (try nanoseconds { _ = try lab.store.recordOutcomes(submissions, actor: "bench") } / 1e9))
+            }
+        }
+        let figure = Samples(storeRates), baseline = Samples(rawRates)
+        return Figure(name: "outcome ingestion, batches of 1,000 (gate + audit)", unit: "rows/s", samples: figure, baseline: baseline,
+                      baselineName: "raw prepared INSERT", higherIsBetter: true, target: "≥ 50 % of baseline",
+                      met: figure.median >= 0.5 * baseline.median,
+                      note: "WAL, synchronous=FULL on both sides; the store adds the unique idempotency index, two secondary indexes, the gate check and one audit entry per batch")
+    }
+
+    /// One outcome per transaction, acknowledged once durable, against a raw single-row insert + commit.
+    static func durableSingle(count: Int) throws -> Figure {
+        let lab = try BenchmarkLab(merchants: 20)
+        defer { lab.remove() }
+        let raw = try RawSQLite(path: lab.folder.appendingPathComponent("raw.sqlite").path, synchronous: "FULL")
+        var storeRates: [Double] = []
+        var rawRates: [Double] = []
+        let rows = lab.outcomes(count, batch: 0)
+        for (index, row) in rows.enumerated() {
+            let submission = [row.submission]
+            if index % 2 == 0 {
+                storeRates.append(1 / (try nanoseconds { _ = try lab.store.recordOutcomes(submission, actor: "bench") } / 1e9))
+                rawRates.append(1 / (try nanoseconds { try raw.insert([row]) } / 1e9))
+            } else {
+                rawRates.append(1 / (try nanoseconds { try raw.insert([row]) } / 1e9))
+                storeRates.append(1 / (try nanoseconds { _ = try lab.store.recordOutcomes(submission, actor: "bench") } / 1e9))
+            }
+        }
+        let figure = Samples(storeRates), baseline = Samples(rawRates)
+        return Figure(name: "one durable acknowledged outcome (own transaction)", unit: "rows/s", samples: figure, baseline: baseline,
+                      baselineName: "raw INSERT + COMMIT", higherIsBetter: true, target: "≥ 80 % of baseline",
+                      met: figure.median >= 0.8 * baseline.median,
+                      note: "WAL, synchronous=FULL on both sides: the WAL fsync at each commit dominates")
+    }
+
+    /// A consent-gate decision with 200 merchants × 5 protocols × 1,000 consent events each (1,000,000 events) loaded.
+    static func gateDecision(eventsPerPair: Int) throws -> Figure {
+        let lab = try BenchmarkLab(merchants: 200, protocols: 5)
+        defer { lab.remove() }
+        // Load the ledger straight into SQLite (the store API would audit a million entries), then let the gate read it.
+        var db: OpaquePointer?
+        guard sqlite3_open(lab.path, &db) == SQLITE_OK else { throw BenchmarkError("open") }
+        var statement: OpaquePointer?
+        sqlite3_exec(db, "BEGIN", nil, nil, nil)
+        sqlite3_prepare_v2(db, """
+            INSERT INTO consentEvent (merchantID, protocolID, protocolVersion, kind, purposes, documentSHA256, language, at, channel, recordedBy)
+            VALUES (?, ?, 1, ?, ?, 'h', 'fr', ?, 'bench', 'bench')
+            """, -1, &statement, nil)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        let base = lab.clock.now().timeIntervalSince1970
+        for merchantID in lab.merchantIDs {
+            for protocolID in lab.protocolIDs {
+                for i in 0..<(eventsPerPair - 1) {
+                    let given = i % 2 == 0
+                    sqlite3_bind_text(statement, 1, merchantID, -1, transient)
+                    sqlite3_bind_text(statement, 2, protocolID, -1, transient)
+                    sqlite3_bind_text(statement, 3, given ? "given" : "withdrawn", -1, transient)
+                    sqlite3_bind_text(statement, 4, given ? "[\"outcome-measurement\",\"participation\"]" : "[]", -1, transient)
+                    sqlite3_bind_int64(statement, 5, Int64((base + Double(i) * 3600) * 1000))
+                    guard sqlite3_step(statement) == SQLITE_DONE else { throw BenchmarkError("insert consent") }
+                    sqlite3_reset(statement)
+                }
+            }
+        }
+        sqlite3_finalize(statement)
+        sqlite3_exec(db, "COMMIT", nil, nil, nil)
+        sqlite3_close(db)
+        try lab.store.refreshGate()
+
+        var random = SystemRandomNumberGenerator()
+        let span = Double(eventsPerPair) * 3600
+        let queries: [(String, String, Date)] = (0..<1000).map { _ in
+            (lab.merchantIDs.randomElement(using: &random)!, lab.protocolIDs.randomElement(using: &random)!,
+             Date(timeIntervalSince1970: base + Double.random(in: 0..<span, using: &random)))
+        }
+        let dictionary = Dictionary(uniqueKeysWithValues: lab.merchantIDs.enumerated().map { ($1, $0) })
+        var gateTimes: [Double] = []
+        var dictionaryTimes: [Double] = []
+        var allowed = 0, found = 0
+        for _ in 0..<300 {
+            gateTimes.append(nanoseconds {
+                for (merchant, protocolID, date) in queries {
+                    if lab.store.decide(merchantID: merchant, protocolID: protocolID, purpose: Purpose.outcomeMeasurement, at: date).isAllowed {
+                        allowed += 1
+                    }
+                }
+            } / Double(queries.count))
+            dictionaryTimes.append(nanoseconds {
+                for (merchant, _, _) in queries where dictionary[merchant] != nil { found += 1 }
+            } / Double(queries.count))
+        }
+        precondition(allowed > 0 && found > 0)
+        let figure = Samples(gateTimes), baseline = Samples(dictionaryTimes)
+        return Figure(name: "consent-gate decision (200 merchants × 5 protocols × \(eventsPerPair) events)", unit: "ns",
+                      samples: figure, baseline: baseline, baselineName: "Dictionary lookup", higherIsBetter: false,
+                      target: "≤ 100 ns median", met: figure.median <= 100,
+                      note: "hashing the (merchant, protocol) key, the version-in-force lookup and a binary search over ~\(eventsPerPair / 2) consent periods")
+    }
+
+    /// Ingests 1,000,000 outcomes in batches of 1,000 and returns the process's peak resident memory in MB.
+    static func ingestMillion() throws -> Double {
+        let lab = try BenchmarkLab(merchants: 200, durability: .normal)
+        defer { lab.remove() }
+        for batch in 0..<1000 {
+            let submissions = lab.outcomes(1000, batch: batch).map(\.submission)
+            try autoreleasepool { _ = try lab.store.recordOutcomes(submissions, actor: "bench") }
+        }
+        let stored = try lab.store.outcomeCount()
+        precondition(stored == 1_000_000)
+        return peakResidentMB()
+    }
+}
+
+/// The process's peak resident set size (VmHWM), in MB. Read from /proc rather than getrusage, whose ru_maxrss on
+/// Linux carries the parent's peak across fork and exec.
+func peakResidentMB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
+        return kilobytes / 1024
+    }
+    return .nan
+}
+
+/// Linux has no autorelease pool; this keeps the call sites portable.
+@inline(__always)
+func autoreleasepool<T>(_ body: () throws -> T) rethrows -> T { try body() }
