@@ -93,6 +93,10 @@ let package = Package(
             dependencies: ["LivingLabRuntime", "LivingLabPluginTesting", "LivingLabStore", "LivingLabCore"]
         ),
         .testTarget(
+            name: "LivingLabServerTests",
+            dependencies: ["LivingLabServer", "LivingLabStore", "LivingLabCore", "LivingLabAnalysis"]
+        ),
+        .testTarget(
             name: "FirstPartyPluginTests",
             dependencies: ["LivingLabPluginTesting", "LivingLabRuntime"]
         ),

@@ -26,7 +26,9 @@ struct LivingLab: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, MerchantCommand.self, SponsorCommand.self, FirmCommand.self, CohortCommand.self,
             ProtocolCommand.self, ConsentCommand.self, EnrollCommand.self, OutcomeCommand.self, ShockCommand.self,
-            FeedbackCommand.self, AuditCommand.self, DemoCommand.self,
+            FeedbackCommand.self, AuditCommand.self, PluginCommand.self, AssignCommand.self, TrialCommand.self,
+            PowerCommand.self, AnalyzeCommand.self, ReportCommand.self, SimulateCommand.self, ValidateCommand.self,
+            DemoCommand.self,
         ]
     )
 
