@@ -20,7 +20,7 @@
 
 static const char manifest[] =
     "{\"id\": \"org.livinglab.example.visitcounter\", \"version\": \"1.0.0\","
-    " \"firm\": \"LivingLab examples\", \"name\": \"Visit counter\","
+    " \"firm\": \"livinglab-examples\", \"name\": \"Visit counter\","
     " \"summary\": \"Counts visits to a shop.\", \"abi_version\": 1,"
     " \"capabilities\": [\"requests\", \"outcomes\", \"storage\"],"
     " \"metrics\": [{\"name\": \"visits\", \"unit\": \"count\", \"direction\": \"increase\"}],"

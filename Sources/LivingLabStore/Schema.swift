@@ -172,6 +172,17 @@ enum Schema {
                     PRIMARY KEY (pluginID, merchantID, key));
                 """)
         }
+        migrator.registerMigration("v2 plugin isolation and host-call denials") { db in
+            try db.execute(sql: """
+                ALTER TABLE plugin ADD COLUMN isolation TEXT NOT NULL DEFAULT 'isolated';
+                CREATE TABLE hostDenial (
+                    pluginID TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    lastAt INTEGER NOT NULL,
+                    PRIMARY KEY (pluginID, reason));
+                """)
+        }
         return migrator
     }
 }

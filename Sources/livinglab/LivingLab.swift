@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
+import Logging
 
 /// The `livinglab` command: run a living lab from the terminal.
 @main
@@ -34,6 +35,12 @@ struct LivingLab: AsyncParsableCommand {
 
     /// Runs the command and maps failures to exit codes: 1 for what the user can fix, 2 for internal errors.
     static func main() async {
+        // Results go to standard output; logs (plugins' included) to standard error, warnings and up unless asked.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LIVINGLAB_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

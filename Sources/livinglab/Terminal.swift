@@ -43,6 +43,7 @@ struct TextTable {
     var rows: [[String]] = []
 
     init(_ columns: String...) { self.columns = columns }
+    init(_ columns: [String]) { self.columns = columns }
 
     mutating func add(_ cells: String...) { rows.append(cells) }
     mutating func add(_ cells: [String]) { rows.append(cells) }

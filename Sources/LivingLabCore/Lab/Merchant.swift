@@ -68,3 +68,26 @@ public struct Merchant: Codable, Sendable, Hashable, Identifiable {
         ]
     }
 }
+
+/// The data categories a protocol can let a plugin see of a merchant, and the fields each one opens.
+public enum MerchantDataCategory {
+    /// The shop's public profile: name, sector, segment, position, maturity, association.
+    public static let profile = "merchant-profile"
+    /// How to reach the merchant.
+    public static let contact = "contact"
+
+    /// The merchant's fields that the allowed categories open, as text.
+    public static func fields(of merchant: Merchant, allowed categories: [String]) -> [String: String] {
+        var fields: [String: String] = ["id": merchant.id]
+        if categories.contains(profile) {
+            fields["name"] = merchant.name
+            fields["sector"] = merchant.sector
+            fields["segment"] = merchant.segment
+            fields["position_m"] = String(merchant.positionMetres)
+            fields["maturity"] = String(merchant.maturity)
+            if let association = merchant.association { fields["association"] = association }
+        }
+        if categories.contains(contact), let value = merchant.contact { fields["contact"] = value }
+        return fields
+    }
+}

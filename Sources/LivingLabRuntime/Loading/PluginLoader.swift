@@ -1,4 +1,5 @@
 import Foundation
+import LivingLabCore
 import LivingLabPluginABI
 import Synchronization
 
@@ -57,7 +58,7 @@ public enum PluginLoader {
                 "\(path) is not a shared library (no \(sharedLibraryFormat) header): pass the libNAME.so that the plugin's "
                     + "build produced, not a source, text or archive file")
         }
-        let sha256 = BinaryDigest.sha256Hex(contents)
+        let sha256 = SHA256.hex(contents)
         if let expectedSHA256, expectedSHA256.lowercased() != sha256 {
             throw PluginLoadError(
                 .hashMismatch, path: path,

@@ -1,4 +1,5 @@
 import Foundation
+import LivingLabCore
 
 /// A plugin's manifest as the host read it from the binary, after the loader's checks.
 public struct PluginManifestInfo: Codable, Sendable, Hashable {
@@ -96,7 +97,7 @@ public struct PluginManifestInfo: Codable, Sendable, Hashable {
         } else if !id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "._-".unicodeScalars.contains($0)) }) {
             problems.append("\"id\" \"\(id)\" may only hold ASCII letters, digits, '.', '_' and '-'")
         }
-        if SemanticVersion(version) == nil {
+        if (try? SemanticVersion(version)) == nil {
             problems.append("\"version\" \"\(version)\" is not a semantic version: use MAJOR.MINOR.PATCH such as 1.0.0")
         }
         if firm.trimmingCharacters(in: .whitespaces).isEmpty {

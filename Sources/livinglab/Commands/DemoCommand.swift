@@ -36,7 +36,7 @@ struct DemoCommand: ParsableCommand {
         print("  livinglab audit verify --db \(db)")
     }
 
-    /// The example folder: the given one, or Examples/bordeaux found from here or from the executable's checkout.
+    /// The example folder: the given one, or Examples/bordeaux in the LivingLab checkout.
     static func exampleFolder(_ given: String?) throws -> URL {
         if let given {
             let url = URL(fileURLWithPath: given).standardizedFileURL
@@ -45,17 +45,23 @@ struct DemoCommand: ParsableCommand {
             }
             return url
         }
+        return try repositoryRoot().appendingPathComponent("Examples/bordeaux")
+    }
+
+    /// The LivingLab checkout: the current folder or an ancestor of this executable (`.build/debug/livinglab`).
+    static func repositoryRoot() throws -> URL {
         var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        var executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(executable)
             executable.deleteLastPathComponent()
         }
-        for base in candidates {
-            let url = base.appendingPathComponent("Examples/bordeaux")
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("lab.yaml").path) { return url }
+        for base in candidates
+        where FileManager.default.fileExists(atPath: base.appendingPathComponent("Examples/bordeaux/lab.yaml").path)
+            && FileManager.default.fileExists(atPath: base.appendingPathComponent("Package.swift").path) {
+            return base
         }
-        throw LabError.notFound("Examples/bordeaux was not found: run the demo from the LivingLab checkout, or pass --example PATH.")
+        throw LabError.notFound("The LivingLab checkout was not found from here: run from the checkout, or pass its path (--example, --sdk).")
     }
 }
 

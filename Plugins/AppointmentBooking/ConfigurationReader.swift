@@ -1,0 +1,52 @@
+import LivingLabPluginKit
+
+/// Typed, defaulted access to a configuration object (the plugin's or an arm's).
+struct ConfigurationReader {
+    let values: [String: JSONValue]
+    /// What the configuration is, for messages ("arm configuration").
+    let source: String
+
+    init(_ configuration: JSONValue, source: String) throws {
+        switch configuration {
+        case .object(let values): self.values = values
+        case .null: self.values = [:]
+        default:
+            throw Rejection.badConfiguration("the \(source) must be a JSON object of settings; fix it in the protocol")
+        }
+        self.source = source
+    }
+
+    func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>, meaning: String) throws -> Int {
+        guard let value = values[key], value != .null else { return fallback }
+        guard case .number(let number) = value, number.rounded() == number,
+            Double(range.lowerBound) <= number, number <= Double(range.upperBound)
+        else {
+            throw Rejection.badConfiguration(
+                "\(source) key '\(key)' (\(meaning)) must be a whole number from \(range.lowerBound) to "
+                    + "\(range.upperBound); fix it in the protocol's arm configuration")
+        }
+        return Int(number)
+    }
+
+    func optionalInteger(_ key: String, in range: ClosedRange<Int>, meaning: String) throws -> Int? {
+        guard let value = values[key], value != .null else { return nil }
+        return try integer(key, default: range.lowerBound, in: range, meaning: meaning)
+    }
+
+    func bool(_ key: String, default fallback: Bool, meaning: String) throws -> Bool {
+        guard let value = values[key], value != .null else { return fallback }
+        guard case .bool(let flag) = value else {
+            throw Rejection.badConfiguration(
+                "\(source) key '\(key)' (\(meaning)) must be true or false; fix it in the protocol's arm configuration")
+        }
+        return flag
+    }
+
+    func string(_ key: String, default fallback: String, meaning: String) throws -> String {
+        guard let value = values[key], value != .null else { return fallback }
+        guard case .string(let text) = value else {
+            throw Rejection.badConfiguration("\(source) key '\(key)' (\(meaning)) must be a string")
+        }
+        return text
+    }
+}
