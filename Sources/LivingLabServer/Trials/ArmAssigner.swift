@@ -25,6 +25,9 @@ public enum ArmAssigner {
         guard let definition = stored.approved?.definition else {
             throw LabError.rule("Protocol \(protocolID) is not approved: approve it before assigning arms.")
         }
+        if overrideReason == nil, let existing = try store.committedPlan(protocolID: protocolID) {
+            throw LabError.conflict("Protocol \(protocolID) was assigned on \(Timestamp.format(existing.committedAt)) by \(existing.committedBy) (\(existing.plan.design), seed \(existing.plan.seed)): assignments never change silently. If a coordinator must re-assign, run again with `--override-reason \"why\"`; the change is audited.")
+        }
         let eligibleStates: Set<Enrollment.State> = overrideReason == nil ? [.consented] : [.consented, .assigned, .active]
         let enrolled = try store.enrollments(in: protocolID).filter { eligibleStates.contains($0.state) }.map(\.merchantID)
         guard enrolled.count >= 2 else {
@@ -74,11 +77,14 @@ public enum ArmAssigner {
                 ? AssignmentPlan.Entry(merchantID: id, arm: treatmentArm, wave: index)
                 : AssignmentPlan.Entry(merchantID: id, arm: assignment.armNames[index])
         }
-        let parameters = try JSONValue.parse(String(decoding: try JSONEncoder().encode(spec), as: UTF8.self))
+        // A balance table over few merchants can hold infinite standardised differences (no variance in an arm).
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let parameters = try JSONValue.parse(String(decoding: try encoder.encode(spec), as: UTF8.self))
         var recorded: [String: JSONValue] = ["spec": parameters, "draws": .number(Double(assignment.draws))]
         if let statistic = assignment.balanceStatistic { recorded["balanceStatistic"] = .number(statistic) }
         let plan = AssignmentPlan(design: design.name, seed: design.seed, parameters: .object(recorded),
-                                  balance: try JSONValue.parse(String(decoding: try JSONEncoder().encode(balance), as: UTF8.self)),
+                                  balance: try JSONValue.parse(String(decoding: try encoder.encode(balance), as: UTF8.self)),
                                   entries: entries)
         try store.commitAssignments(plan, protocolID: protocolID, actor: actor, overrideReason: overrideReason)
         return Outcome(plan: plan, balance: balance, draws: assignment.draws)
