@@ -2,8 +2,8 @@ import Foundation
 
 /// The consent gate's in-memory index: who had which consent, when. Built from the append-only event log.
 ///
-/// A decision costs two dictionary lookups (protocol, then merchant) and a binary search over the merchant's consent
-/// periods for that protocol, so the gate answers at memory speed and is right at any past timestamp, not only "now".
+/// A decision costs a short scan of the lab's protocols, one dictionary lookup (the merchant) and a binary search over the
+/// merchant's consent periods for that protocol, so the gate answers at memory speed and is right at any past timestamp, not only "now".
 public struct ConsentIndex: Sendable {
     /// A period during which a consent was in force: `[start, end)`.
     public struct Period: Sendable, Hashable {
@@ -19,9 +19,16 @@ public struct ConsentIndex: Sendable {
         public var language: String
     }
 
-    /// One merchant's consent periods for one protocol, with their start times kept apart for a cache-friendly search.
+    /// One merchant's consent periods for one protocol. The fields the gate reads sit in parallel arrays of plain
+    /// values, so a decision touches no reference-counted storage.
     struct Timeline: Sendable {
         var starts: [Double] = []
+        /// `.infinity` while the period is open.
+        var ends: [Double] = []
+        var endedByExpiry: [Bool] = []
+        var versions: [Int] = []
+        /// Bit `i` set when the merchant consented to the protocol's `i`-th known purpose.
+        var purposeMasks: [UInt64] = []
         var periods: [Period] = []
     }
 
@@ -30,21 +37,66 @@ public struct ConsentIndex: Sendable {
         /// Versions that were material amendments (re-consent needed from them on), sorted.
         var materialVersions: [Int] = []
         /// Approved versions with their approval times, sorted by approval time.
-        var approvals: [(approvedAt: Double, version: Int)] = []
+        var approvalTimes: [Double] = []
+        var approvalVersions: [Int] = []
+        /// The purposes seen for this protocol; a purpose's position is its bit in `Timeline.purposeMasks`.
+        var purposes: [String] = []
         var merchants: [String: Timeline] = [:]
 
-        func minimumCoveringVersion(_ version: Int) -> Int { materialVersions.last { $0 <= version } ?? 1 }
+        func minimumCoveringVersion(_ version: Int) -> Int {
+            var result = 1
+            for material in materialVersions where material <= version { result = material }
+            return result
+        }
 
         func versionInForce(at time: Double) -> Int? {
             var result: Int? = nil
-            for approval in approvals {
-                if approval.approvedAt <= time { result = approval.version } else { break }
+            for (index, approvedAt) in approvalTimes.enumerated() {
+                if approvedAt <= time { result = approvalVersions[index] } else { break }
             }
             return result
         }
+
+        mutating func mask(of purposes: [String]) -> UInt64 {
+            var mask: UInt64 = 0
+            for purpose in purposes {
+                if let bit = self.purposes.firstIndex(of: purpose) {
+                    mask |= 1 << UInt64(bit)
+                } else if self.purposes.count < 64 {
+                    self.purposes.append(purpose)
+                    mask |= 1 << UInt64(self.purposes.count - 1)
+                }
+            }
+            return mask
+        }
+
+        func decide(merchantID: String, version: Int, purpose: String, at time: Double) -> ConsentDecision {
+            guard let bit = purposes.firstIndex(of: purpose) else {
+                return merchants[merchantID] == nil ? .denied(.notConsented) : .denied(.purposeNotCovered)
+            }
+            guard let timeline = merchants[merchantID] else { return .denied(.notConsented) }
+            // The last period that started at or before `time`.
+            var low = 0
+            var high = timeline.starts.count
+            while low < high {
+                let mid = (low + high) >> 1
+                if timeline.starts[mid] <= time { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0 else { return .denied(.notConsented) }
+            let index = low - 1
+            if time >= timeline.ends[index] {
+                return .denied(timeline.endedByExpiry[index] ? .expired : .withdrawn)
+            }
+            if timeline.versions[index] < minimumCoveringVersion(version) { return .denied(.versionNotCovered) }
+            guard timeline.purposeMasks[index] & (1 << UInt64(bit)) != 0 else { return .denied(.purposeNotCovered) }
+            return .allowed
+        }
     }
 
-    private var protocols: [String: ProtocolEntry] = [:]
+    /// Protocol ids and their entries, side by side: a lab runs a handful of protocols, so a linear scan of short
+    /// strings beats hashing.
+    private var protocolIDs: [String] = []
+    private var entries: [ProtocolEntry] = []
     /// The sequence number of the last event folded in.
     public private(set) var lastSequence: Int64 = 0
 
@@ -59,99 +111,97 @@ public struct ConsentIndex: Sendable {
         for event in events { apply(event) }
     }
 
+    private mutating func entryIndex(_ protocolID: String) -> Int {
+        if let index = protocolIDs.firstIndex(of: protocolID) { return index }
+        protocolIDs.append(protocolID)
+        entries.append(ProtocolEntry())
+        return entries.count - 1
+    }
+
     /// Records that `version` of a protocol is a material amendment.
     public mutating func noteMaterialAmendment(protocolID: String, version: Int) {
-        var versions = protocols[protocolID, default: ProtocolEntry()].materialVersions
-        if !versions.contains(version) {
-            versions.append(version)
-            versions.sort()
+        let index = entryIndex(protocolID)
+        if !entries[index].materialVersions.contains(version) {
+            entries[index].materialVersions.append(version)
+            entries[index].materialVersions.sort()
         }
-        protocols[protocolID, default: ProtocolEntry()].materialVersions = versions
     }
 
     /// Records that `version` of a protocol was approved at `date`: it is in force from then on.
     public mutating func noteApproval(protocolID: String, version: Int, at date: Date, material: Bool) {
-        var entry = protocols[protocolID, default: ProtocolEntry()]
-        if !entry.approvals.contains(where: { $0.version == version }) {
-            entry.approvals.append((date.timeIntervalSince1970, version))
-            entry.approvals.sort { ($0.approvedAt, $0.version) < ($1.approvedAt, $1.version) }
+        let index = entryIndex(protocolID)
+        if !entries[index].approvalVersions.contains(version) {
+            var pairs = Array(zip(entries[index].approvalTimes, entries[index].approvalVersions))
+            pairs.append((date.timeIntervalSince1970, version))
+            pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+            entries[index].approvalTimes = pairs.map(\.0)
+            entries[index].approvalVersions = pairs.map(\.1)
         }
-        protocols[protocolID] = entry
         if material { noteMaterialAmendment(protocolID: protocolID, version: version) }
     }
 
     /// Folds one more event in. Events must come in ledger order.
     public mutating func apply(_ event: ConsentEvent) {
-        var entry = protocols.removeValue(forKey: event.protocolID) ?? ProtocolEntry()
-        var timeline = entry.merchants.removeValue(forKey: event.merchantID) ?? Timeline()
+        let index = entryIndex(event.protocolID)
+        let mask = entries[index].mask(of: event.purposes)
+        var timeline = entries[index].merchants.removeValue(forKey: event.merchantID) ?? Timeline()
+        let time = event.at.timeIntervalSince1970
         if let last = timeline.periods.indices.last, timeline.periods[last].end == nil {
             timeline.periods[last].end = event.at
             timeline.periods[last].endedBy = event.kind
+            timeline.ends[last] = time
+            timeline.endedByExpiry[last] = event.kind == .expired
         }
         switch event.kind {
         case .given, .renewed:
-            timeline.starts.append(event.at.timeIntervalSince1970)
+            timeline.starts.append(time)
+            timeline.ends.append(.infinity)
+            timeline.endedByExpiry.append(false)
+            timeline.versions.append(event.protocolVersion)
+            timeline.purposeMasks.append(mask)
             timeline.periods.append(Period(start: event.at, end: nil, endedBy: nil, version: event.protocolVersion,
                                            purposes: Array(Set(event.purposes)).sorted(), documentSHA256: event.documentSHA256,
                                            language: event.language))
         case .withdrawn, .expired:
             break
         }
-        entry.merchants[event.merchantID] = timeline
-        protocols[event.protocolID] = entry
+        entries[index].merchants[event.merchantID] = timeline
         if let sequence = event.sequence { lastSequence = max(lastSequence, sequence) }
     }
 
     /// The consent gate for the protocol version in force at `date` (the last one approved at or before it).
     public func decide(merchantID: String, protocolID: String, purpose: String, at date: Date) -> ConsentDecision {
-        guard let entry = protocols[protocolID],
-              let version = entry.versionInForce(at: date.timeIntervalSince1970)
-        else { return .denied(.notConsented) }
-        return Self.decide(entry, merchantID: merchantID, version: version, purpose: purpose, at: date.timeIntervalSince1970)
+        let time = date.timeIntervalSince1970
+        guard let index = protocolIDs.firstIndex(of: protocolID), let version = entries[index].versionInForce(at: time) else {
+            return .denied(.notConsented)
+        }
+        return entries[index].decide(merchantID: merchantID, version: version, purpose: purpose, at: time)
     }
 
     /// The consent gate: may the merchant's data be used for `purpose` under `version` of the protocol at `date`?
     public func decide(merchantID: String, protocolID: String, version: Int, purpose: String, at date: Date) -> ConsentDecision {
-        guard let entry = protocols[protocolID] else { return .denied(.notConsented) }
-        return Self.decide(entry, merchantID: merchantID, version: version, purpose: purpose, at: date.timeIntervalSince1970)
-    }
-
-    private static func decide(_ entry: ProtocolEntry, merchantID: String, version: Int, purpose: String, at time: Double)
-        -> ConsentDecision
-    {
-        guard let timeline = entry.merchants[merchantID] else { return .denied(.notConsented) }
-        // The last period that started at or before `time`.
-        var low = 0
-        var high = timeline.starts.count
-        while low < high {
-            let mid = (low + high) >> 1
-            if timeline.starts[mid] <= time { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0 else { return .denied(.notConsented) }
-        let period = timeline.periods[low - 1]
-        if let end = period.end, time >= end.timeIntervalSince1970 {
-            return .denied(period.endedBy == .expired ? .expired : .withdrawn)
-        }
-        if period.version < entry.minimumCoveringVersion(version) { return .denied(.versionNotCovered) }
-        guard period.purposes.contains(purpose) else { return .denied(.purposeNotCovered) }
-        return .allowed
+        guard let index = protocolIDs.firstIndex(of: protocolID) else { return .denied(.notConsented) }
+        return entries[index].decide(merchantID: merchantID, version: version, purpose: purpose, at: date.timeIntervalSince1970)
     }
 
     /// The version of a protocol in force at `date`, if one was approved by then.
     public func versionInForce(protocolID: String, at date: Date) -> Int? {
-        protocols[protocolID]?.versionInForce(at: date.timeIntervalSince1970)
+        protocolIDs.firstIndex(of: protocolID).flatMap { entries[$0].versionInForce(at: date.timeIntervalSince1970) }
     }
 
     /// The newest approved version of a protocol.
-    public func latestApprovedVersion(protocolID: String) -> Int? { protocols[protocolID]?.approvals.last?.version }
+    public func latestApprovedVersion(protocolID: String) -> Int? {
+        protocolIDs.firstIndex(of: protocolID).flatMap { entries[$0].approvalVersions.last }
+    }
 
     /// The consent period in force at `date`, if any.
     public func period(merchantID: String, protocolID: String, at date: Date) -> Period? {
-        protocols[protocolID]?.merchants[merchantID]?.periods.last { $0.start <= date && ($0.end.map { date < $0 } ?? true) }
+        guard let index = protocolIDs.firstIndex(of: protocolID) else { return nil }
+        return entries[index].merchants[merchantID]?.periods.last { $0.start <= date && ($0.end.map { date < $0 } ?? true) }
     }
 
     /// The earliest version whose consent still covers `version`: the last material amendment at or before it.
     public func minimumCoveringVersion(protocolID: String, version: Int) -> Int {
-        protocols[protocolID]?.minimumCoveringVersion(version) ?? 1
+        protocolIDs.firstIndex(of: protocolID).map { entries[$0].minimumCoveringVersion(version) } ?? 1
     }
 }
