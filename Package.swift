@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "LivingLabCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The outcome path binds its prepared INSERT directly (see LabStore+Outcomes.swift).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,9 +106,10 @@ let package = Package(
             name: "LivingLabCLITests",
             dependencies: ["livinglab", "LivingLabStore", "LivingLabCore"]
         ),
-    ] + firstPartyPlugins.map {
-        .target(name: $0, dependencies: ["LivingLabPluginKit"], path: "Plugins/\($0)")
-    }
+    ] + [.target(name: "FirstPartyPluginSupport", dependencies: ["LivingLabPluginKit"], path: "Plugins/Support")]
+        + firstPartyPlugins.map {
+            .target(name: $0, dependencies: ["LivingLabPluginKit", "FirstPartyPluginSupport"], path: "Plugins/\($0)")
+        }
 )
 
 for target in package.targets where target.type != .system && target.name != "LivingLabPluginABI" {

@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import Foundation
 
 /// A customer's appointment and where it stands.

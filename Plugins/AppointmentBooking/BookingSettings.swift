@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import LivingLabPluginKit
 
 /// The arm configuration of an appointment-booking trial: what differs between arms.

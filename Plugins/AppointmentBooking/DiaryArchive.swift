@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import LivingLabPluginKit
 
 /// Finished bookings, the bookings of each day and the figures of each closed day, each under its own storage

@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import Foundation
 
 /// The merchant's working document, read and written once per request: what every request may need, kept

@@ -1,3 +1,5 @@
+import FirstPartyPluginSupport
+
 /// A product a merchant offers for pick-up, with what is left on the shelf.
 struct CatalogueItem: Codable, Sendable, Equatable {
     let sku: String

@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import LivingLabPluginKit
 
 /// Finished orders and the list of orders of each pick-up day, each under its own storage key beside the

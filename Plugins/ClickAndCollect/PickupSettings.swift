@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import LivingLabPluginKit
 
 /// The arm configuration of a click-and-collect trial: what differs between arms.

@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import Foundation
 import LivingLabPluginKit
 

@@ -1,3 +1,4 @@
+import FirstPartyPluginSupport
 import LivingLabPluginKit
 
 /// The arm configuration of a local-delivery trial: how deliveries are grouped into rounds.

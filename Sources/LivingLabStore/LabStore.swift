@@ -36,6 +36,9 @@ public final class LabStore: Sendable {
                 throw LabError.invalid("The folder \(directory) does not exist: create it, or pass another --db path.")
             }
             pool = try DatabasePool(path: configuration.path, configuration: config)
+            // GRDB switches WAL connections to synchronous=NORMAL after `prepareDatabase` runs; set it again on the
+            // writer, the only connection that commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try Schema.migrator.migrate(pool)
         } catch let error as LabError {
             throw error
@@ -51,6 +54,15 @@ public final class LabStore: Sendable {
         var configuration = StoreConfiguration(path: path)
         configuration.clock = clock
         try self.init(configuration)
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (1 = NORMAL, 2 = FULL): what a commit does before it is acknowledged.
+    public func writerSynchronousMode() throws(LabError) -> Int {
+        do {
+            return try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw LabError(.internalError, "Could not read the database settings.", underlying: error)
+        }
     }
 
     /// The current time, rounded to what the store keeps (milliseconds).

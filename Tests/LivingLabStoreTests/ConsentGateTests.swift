@@ -142,3 +142,27 @@ struct ConsentGateTests {
         #expect(try other.recordOutcomes([lab.outcome("m1", at: now, key: "x")], actor: "t").stored == 1)
     }
 }
+
+@Suite("Durability (invariant 8)")
+struct DurabilityTests {
+    @Test("the writer commits with synchronous=FULL by default, and NORMAL only when asked")
+    func synchronousSetting() throws {
+        let lab = try TestLab()
+        #expect(try lab.store.writerSynchronousMode() == 2)
+        var configuration = StoreConfiguration(path: lab.folder.appendingPathComponent("fast.sqlite").path)
+        configuration.durability = .normal
+        #expect(try LabStore(configuration).writerSynchronousMode() == 1)
+    }
+
+    @Test("a batch acknowledged by one store is read back by another opened on the same file")
+    func readBackElsewhere() throws {
+        let lab = try TestLab()
+        try lab.consent(["m1"])
+        let now = lab.tick()
+        try lab.store.recordOutcomes([lab.outcome("m1", at: now, key: "before-crash")], actor: "t")
+        // A second store opens the same file while this one still holds its connections.
+        let reopened = try LabStore(path: lab.path, clock: lab.clock)
+        #expect(try reopened.outcomes(protocolID: TestLab.protocolID).map(\.idempotencyKey) == ["before-crash"])
+        #expect(try reopened.verifyAudit().isIntact)
+    }
+}

@@ -1,12 +1,14 @@
 import LivingLabPluginKit
 
 /// Typed access to the fields of a request body, rejecting bad input with a message that shows what to send.
-struct RequestBody {
+package struct RequestBody {
     /// Where these fields sit in the request, for messages ("items[2]"); empty at the top level.
-    let path: String
-    let fields: [String: JSONValue]
+    package let path: String
+    /// The fields by name, as sent.
+    package let fields: [String: JSONValue]
 
-    init(_ request: PluginRequest) throws {
+    /// Reads the body of a request; a missing (`null`) body counts as having no fields.
+    package init(_ request: PluginRequest) throws {
         switch request.body {
         case .object(let fields): self.init(fields: fields, path: "")
         case .null: self.init(fields: [:], path: "")
@@ -18,7 +20,8 @@ struct RequestBody {
         }
     }
 
-    init(fields: [String: JSONValue], path: String) {
+    /// Reads nested fields found at `path`, so messages name where they sit.
+    package init(fields: [String: JSONValue], path: String) {
         self.fields = fields
         self.path = path
     }
@@ -32,25 +35,28 @@ struct RequestBody {
         return value
     }
 
-    func has(_ key: String) -> Bool {
+    /// Whether the field was sent with a value other than `null`.
+    package func has(_ key: String) -> Bool {
         if let value = fields[key], value != .null { return true }
         return false
     }
 
-    func string(_ key: String, hint: String) throws -> String {
+    /// A required, non-empty text field; `hint` shows the sender what to send.
+    package func string(_ key: String, hint: String) throws -> String {
         guard case .string(let text) = try value(key, hint: hint), !text.isEmpty else {
             throw Rejection.invalidField("field '\(name(key))' must be a non-empty string: send \(hint)")
         }
         return text
     }
 
-    func optionalString(_ key: String, hint: String) throws -> String? {
+    /// A text field that may be left out, non-empty when present.
+    package func optionalString(_ key: String, hint: String) throws -> String? {
         has(key) ? try string(key, hint: hint) : nil
     }
 
     /// An optional id chosen by the caller (an order or booking reference): 1 to 64 visible characters, so it
     /// can name a stored record.
-    func optionalIdentifier(_ key: String, hint: String) throws -> String? {
+    package func optionalIdentifier(_ key: String, hint: String) throws -> String? {
         guard let id = try optionalString(key, hint: hint) else { return nil }
         let visible = id.allSatisfy { $0.isLetter || $0.isNumber || $0.isPunctuation || $0.isSymbol }
         guard id.count <= 64, visible else {
@@ -60,7 +66,10 @@ struct RequestBody {
         return id
     }
 
-    func integer(_ key: String, hint: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws -> Int {
+    /// A required whole number within `range`.
+    package func integer(
+        _ key: String, hint: String, in range: ClosedRange<Int> = 0...Int(Int32.max)
+    ) throws -> Int {
         let raw = try value(key, hint: hint)
         guard case .number(let number) = raw, number.rounded() == number,
             Double(range.lowerBound) <= number, number <= Double(range.upperBound)
@@ -72,11 +81,15 @@ struct RequestBody {
         return Int(number)
     }
 
-    func optionalInteger(_ key: String, hint: String, in range: ClosedRange<Int> = 0...Int(Int32.max)) throws -> Int? {
+    /// A whole number that may be left out, within `range` when present.
+    package func optionalInteger(
+        _ key: String, hint: String, in range: ClosedRange<Int> = 0...Int(Int32.max)
+    ) throws -> Int? {
         has(key) ? try integer(key, hint: hint, in: range) : nil
     }
 
-    func number(_ key: String, hint: String, in range: ClosedRange<Double>) throws -> Double {
+    /// A required number, whole or not, within `range`.
+    package func number(_ key: String, hint: String, in range: ClosedRange<Double>) throws -> Double {
         guard case .number(let number) = try value(key, hint: hint), range.contains(number) else {
             throw Rejection.invalidField(
                 "field '\(name(key))' must be a number from \(range.lowerBound) to \(range.upperBound): send \(hint)")
@@ -84,7 +97,8 @@ struct RequestBody {
         return number
     }
 
-    func optionalBool(_ key: String, hint: String) throws -> Bool? {
+    /// A true/false field that may be left out.
+    package func optionalBool(_ key: String, hint: String) throws -> Bool? {
         guard has(key) else { return nil }
         guard case .bool(let flag) = fields[key] else {
             throw Rejection.invalidField("field '\(name(key))' must be true or false: send \(hint)")
@@ -93,7 +107,7 @@ struct RequestBody {
     }
 
     /// The objects of an array field, each readable as a body of its own.
-    func objects(_ key: String, hint: String) throws -> [RequestBody] {
+    package func objects(_ key: String, hint: String) throws -> [RequestBody] {
         guard case .array(let items) = try value(key, hint: hint) else {
             throw Rejection.invalidField("field '\(name(key))' must be an array: send \(hint)")
         }
@@ -105,7 +119,8 @@ struct RequestBody {
         }
     }
 
-    func strings(_ key: String, hint: String) throws -> [String] {
+    /// A required array of strings.
+    package func strings(_ key: String, hint: String) throws -> [String] {
         guard case .array(let items) = try value(key, hint: hint) else {
             throw Rejection.invalidField("field '\(name(key))' must be an array of strings: send \(hint)")
         }
@@ -118,7 +133,7 @@ struct RequestBody {
     }
 
     /// The raw value of a field, for readers of nested structures.
-    func raw(_ key: String, hint: String) throws -> JSONValue {
+    package func raw(_ key: String, hint: String) throws -> JSONValue {
         try value(key, hint: hint)
     }
 }

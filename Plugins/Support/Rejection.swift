@@ -1,10 +1,10 @@
 import LivingLabPluginKit
 
-/// The reasons this plugin turns a request down.
+/// The reasons a first-party plugin turns a request down.
 ///
 /// The C boundary carries only a status (invalid, not found...) and a message, so the message starts with the
 /// reason, `"slot-full: ..."`, for callers such as the street simulator that react to the reason.
-enum Rejection: String {
+package enum Rejection: String {
     case unknownAction = "unknown-action"
     case missingField = "missing-field"
     case invalidField = "invalid-field"
@@ -20,7 +20,7 @@ enum Rejection: String {
     case outOfRange = "out-of-range"
 
     /// The error to throw, with a message that tells the sender what to send instead.
-    func callAsFunction(_ message: String) -> PluginError {
+    package func callAsFunction(_ message: String) -> PluginError {
         PluginError(self == .notFound ? .notFound : .invalid, "\(rawValue): \(message)")
     }
 }

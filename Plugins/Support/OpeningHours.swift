@@ -2,15 +2,16 @@ import Foundation
 import LivingLabPluginKit
 
 /// A shop's weekly opening hours: for each weekday, the periods it is open, in local minutes after midnight.
-struct OpeningHours: Codable, Sendable, Equatable {
+package struct OpeningHours: Codable, Sendable, Equatable {
     /// Periods per weekday name ("monday"…); a missing day is closed.
-    var periods: [String: [OpenPeriod]]
+    package var periods: [String: [OpenPeriod]]
 
     /// What a request must look like, for error messages.
-    static let hint = #"{"openingHours": {"monday": ["09:00-12:30", "14:00-19:00"], "saturday": ["09:00-13:00"]}}"#
+    package static let hint =
+        #"{"openingHours": {"monday": ["09:00-12:30", "14:00-19:00"], "saturday": ["09:00-13:00"]}}"#
 
     /// Reads `{"monday": ["09:00-12:30", "14:00-19:00"], ...}`; days left out are closed.
-    init(json: JSONValue) throws {
+    package init(json: JSONValue) throws {
         guard case .object(let days) = json else {
             throw Rejection.invalidField("'openingHours' must be an object keyed by weekday: send \(Self.hint)")
         }
@@ -45,18 +46,19 @@ struct OpeningHours: Codable, Sendable, Equatable {
         self.periods = periods
     }
 
-    init(periods: [String: [OpenPeriod]]) {
+    /// Hours built from periods already checked, such as ones read back from a plugin's archive.
+    package init(periods: [String: [OpenPeriod]]) {
         self.periods = periods
     }
 
     /// The hours as a request would send them, for responses.
-    var json: JSONValue {
+    package var json: JSONValue {
         .object(periods.mapValues { .array($0.map { .string($0.description) }) })
     }
 
     /// Start instants of the slots a day offers: each period is cut into slots of `length` minutes, with `gap`
     /// minutes between one slot's end and the next one's start; a slot that would run past closing is not offered.
-    func slots(on day: LocalDay, length: Int, gap: Int, clock: StreetClock) -> [Slot] {
+    package func slots(on day: LocalDay, length: Int, gap: Int, clock: StreetClock) -> [Slot] {
         var result: [Slot] = []
         for period in periods[clock.weekday(of: day)] ?? [] {
             var start = period.start
@@ -73,12 +75,14 @@ struct OpeningHours: Codable, Sendable, Equatable {
 }
 
 /// One opening period of a day, "09:00-12:30".
-struct OpenPeriod: Codable, Sendable, Equatable, CustomStringConvertible {
+package struct OpenPeriod: Codable, Sendable, Equatable, CustomStringConvertible {
     /// Minutes after local midnight.
-    let start: Int
-    let end: Int
+    package let start: Int
+    /// Minutes after local midnight; later than `start`.
+    package let end: Int
 
-    init?(_ text: String) {
+    /// Reads "HH:MM-HH:MM"; `nil` unless both times are valid and the start comes before the end.
+    package init?(_ text: String) {
         let bounds = text.split(separator: "-")
         guard bounds.count == 2, let start = Self.minute(bounds[0]), let end = Self.minute(bounds[1]), start < end
         else {
@@ -96,7 +100,8 @@ struct OpenPeriod: Codable, Sendable, Equatable, CustomStringConvertible {
         return hour * 60 + minute
     }
 
-    var description: String { "\(Self.clock(start))-\(Self.clock(end))" }
+    /// The period as a request writes it, "09:00-12:30".
+    package var description: String { "\(Self.clock(start))-\(Self.clock(end))" }
 
     private static func clock(_ minute: Int) -> String {
         let hour = minute / 60
@@ -106,9 +111,17 @@ struct OpenPeriod: Codable, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A bookable interval of time.
-struct Slot: Equatable, Sendable {
-    let start: Date
-    let end: Date
+package struct Slot: Equatable, Sendable {
+    /// The instant the slot begins.
+    package let start: Date
+    /// The instant the slot ends; the next slot may begin later, after a gap.
+    package let end: Date
+
+    /// A slot from `start` to `end`.
+    package init(start: Date, end: Date) {
+        self.start = start
+        self.end = end
+    }
 }
 
 extension Substring {
