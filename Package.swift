@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "LivingLabAnalysisTests", dependencies: ["LivingLabAnalysis"]),
         .testTarget(
             name: "LivingLabRuntimeTests",
-            dependencies: ["LivingLabRuntime", "LivingLabPluginTesting", "LivingLabStore", "LivingLabCore"]
+            dependencies: ["LivingLabRuntime", "LivingLabPluginTesting", "LivingLabStore", "LivingLabCore", "LivingLabPluginKit"]
         ),
         .testTarget(
             name: "LivingLabServerTests",

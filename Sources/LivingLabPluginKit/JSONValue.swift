@@ -63,7 +63,7 @@ public enum JSONValue: Codable, Sendable, Hashable {
 
     /// Parses JSON text.
     public init(parsing text: String) throws {
-        self = try PluginJSON.decoder.decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONValue.parse(text)
     }
 
     /// Decodes the value into a `Decodable` type; dates are ISO-8601 strings.
@@ -71,11 +71,11 @@ public enum JSONValue: Codable, Sendable, Hashable {
         try PluginJSON.decoder.decode(T.self, from: PluginJSON.encoder.encode(self))
     }
 
-    /// The value as compact JSON text with sorted keys.
+    /// The value as compact JSON text with sorted keys (non-finite numbers are written as `null`).
     public var jsonText: String {
-        // Encoding a JSONValue cannot fail: every case maps to valid JSON (non-finite numbers aside).
-        guard let data = try? PluginJSON.encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        var out = ""
+        write(into: &out)
+        return out
     }
 
     /// The member named `key` of an object, or `nil` (also for non-objects).
