@@ -133,12 +133,14 @@ func handleThunk(
         guard let action = members.removeValue(forKey: "action")?.string, !action.isEmpty else {
             throw PluginError.invalid("the request has no \"action\" string: add one, e.g. {\"action\": \"status\"}")
         }
-        var at = box.host.now()
+        let at: Date
         if let stamp = members.removeValue(forKey: "at"), stamp != .null {
             guard let text = stamp.string, let date = PluginJSON.parseDate(text) else {
                 throw PluginError.invalid("\"at\" must be an ISO-8601 date such as 2026-05-04T10:00:00Z, got \(stamp.jsonText)")
             }
             at = date
+        } else {
+            at = box.host.now()
         }
         let answer = try box.plugin.handle(PluginRequest(action: action, body: .object(members), at: at), for: merchant)
         response?.pointee = strdup(answer.jsonText)

@@ -1,5 +1,5 @@
 import Foundation
-import LivingLabPluginKit
+@testable import LivingLabPluginKit
 import Testing
 
 @Suite("The SDK's JSON text, as requests and responses cross the boundary")
@@ -20,5 +20,17 @@ struct PluginJSONTextTests {
     ])
     func malformed(_ text: String) {
         #expect(throws: (any Error).self) { try JSONValue(parsing: text) }
+    }
+
+    @Test("reads request timestamps as Foundation does, offsets and fractions included, and refuses impossible days",
+          arguments: ["2027-03-01T09:30:00Z", "2027-03-01T09:30:00.250Z", "2027-03-01T10:30:00+01:00",
+                      "2024-02-29T23:59:59-05:30", "1969-12-31T23:59:59Z"])
+    func timestamps(_ text: String) throws {
+        let withFraction = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+        let foundation = try #require(withFraction ?? (try? Date.ISO8601FormatStyle().parse(text)))
+        let fast = try #require(PluginJSON.fastParseDate(text))
+        #expect(abs(fast.timeIntervalSince1970 - foundation.timeIntervalSince1970) < 0.0005)
+        #expect(PluginJSON.fastParseDate("2027-02-29T09:00:00Z") == nil)
+        #expect(PluginJSON.fastParseDate("2027-03-01 09:00:00Z") == nil)
     }
 }
