@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import LivingLabAnalysis
 import LivingLabCore
+import LivingLabServer
 import LivingLabStore
 
 struct DemoCommand: ParsableCommand {
@@ -11,6 +13,10 @@ struct DemoCommand: ParsableCommand {
             Loads Examples/bordeaux: 44 merchants, sponsors, firms, the click & collect and appointments protocols with
             their French and English consent documents, and the tram-works shocks. Then it builds the eligible cohort,
             invites it, records consents (and one withdrawal), shows the consent gate at work and verifies the audit log.
+            Then it registers the three first-party plugins (built by `swift build` next to livinglab), assigns arms,
+            and runs the 12-week click & collect trial on a simulated clock: customers order through the real plugin,
+            every merchant declares weekly sales, two merchants withdraw. It ends with the trial's report, whose
+            interval for the primary metric contains the effect planted in the simulation.
 
             Example:
               livinglab demo --db /tmp/demo.sqlite
@@ -20,20 +26,24 @@ struct DemoCommand: ParsableCommand {
     var db: String = "livinglab-demo.sqlite"
     @Option(help: "The example lab folder.")
     var example: String?
+    @Option(help: "The seed of the simulated customers.")
+    var seed: UInt64 = DemoLab.seed
 
     func run() throws {
         let folder = try Self.exampleFolder(example)
         let path = URL(fileURLWithPath: db).standardizedFileURL.path
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-            try FileManager.default.removeItem(atPath: path + suffix)
-        }
-        let store = try LabStore(path: path)
+        // A simulated clock from the start: the lab is set up and merchants consent weeks before the baseline, then
+        // the trial's weeks pass in seconds.
+        let store = try SimulationLab.freshStore(at: path, firstMonday: try CalendarDay("2027-01-04"))
         var demo = DemoLab(store: store, folder: folder)
         try demo.build()
-        print("\nThe lab is in \(path). Explore it, e.g.:")
-        print("  livinglab --help")
-        print("  livinglab consent status --db \(db) --protocol click-collect-2027")
-        print("  livinglab audit verify --db \(db)")
+        try demo.runTrial(seed: seed) {
+            print("\nThe lab is in \(path). Explore it, e.g.:")
+            print("  livinglab --help")
+            print("  livinglab consent status --db \(db) --protocol click-collect-2027")
+            print("  livinglab report click-collect-2027 --db \(db) --format html --output report.html")
+            print("  livinglab audit verify --db \(db)")
+        }
     }
 
     /// The example folder: the given one, or Examples/bordeaux in the LivingLab checkout.
@@ -175,5 +185,68 @@ struct DemoLab {
             throw LabError(.auditBroken, "The demo's audit log does not verify at entry \(verification.firstBrokenSequence ?? 0).")
         }
         print("  \(verification.entriesChecked) entries, hash chain intact")
+    }
+}
+
+extension DemoLab {
+    /// The simulation's seed and planted effect: with them the report's interval for weekly sales contains the truth
+    /// (checked by the demo's CLI test; another seed may land outside a 95% interval one time in twenty).
+    static let seed: UInt64 = 2027
+    static let effect = 0.15
+
+    /// Registers the plugins, assigns arms, runs the simulated trial and ends with its report (after `beforeReport`).
+    func runTrial(seed: UInt64, beforeReport: () -> Void) throws {
+        step("Plugins (first-party, trusted: they run in the host process)")
+        for name in PluginShelf.firstParty {
+            let registration = try PluginShelf.register(try PluginShelf.library(name), in: store, actor: actor)
+            print("  \(registration.id)@\(registration.version) (\(registration.firm)), sha256 \(registration.sha256.prefix(16))… pinned")
+        }
+
+        step("Arms for \(protocolID) (assigned before the trial, from the protocol's design and seed)")
+        let assignment = try ArmAssignerCLI.assign(store: store, protocolID: protocolID, design: nil, seed: nil,
+                                                   overrideReason: nil, actor: actor)
+        print(assignment.summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+
+        step("A 12-week click & collect trial, on a simulated clock")
+        let schedule = try store.storedProtocol(protocolID).latest.definition.schedule
+        print("""
+              The lab runs on a simulated clock (ManualClock), set on \(Timestamp.format(store.now())), before the baseline: \
+            the baseline (\(schedule.baseline)), the trial (\(schedule.trial)) and the follow-up \
+            (\(schedule.followUp.map { "\($0)" } ?? "none")) pass in seconds.
+              Planted truth: click & collect brings \(Int(Self.effect * 100))% more customers at maturity 2 (2 points more per \
+            level); the tram works (sh01) keep 30% of customers away on their segments. Customers of treatment shops order \
+            through the real plugin; every merchant declares weekly sales and revenue (all channels).
+            """)
+        var configuration = StreetSimulation.Configuration(protocolID: protocolID, seed: seed)
+        configuration.street.effect.size = Self.effect
+        configuration.shockID = "sh01"
+        let started = Date()
+        let result = try StreetSimulation(store: store, configuration: configuration).run { Terminal.note($0.line) }
+        print("  Simulated \(result.baselineWeeks + result.trialWeeks + result.followUpWeeks) weeks in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; now \(Timestamp.format(store.now())), trial \(try store.storedProtocol(protocolID).state.rawValue).")
+        print(SimulationLab.describe(result).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        let denials = try store.hostDenialCounts()
+        print("  Host calls the consent gate refused to plugins: "
+            + (denials.isEmpty ? "none" : denials.map { "\($0.reason) \($0.count)" }.joined(separator: ", ")))
+        print("  Outcomes refused by the gate: "
+            + (try store.rejectionCounts(protocolID: protocolID).map { "\($0.reason) \($0.count)" }.joined(separator: ", ")))
+
+        let verification = try store.verifyAudit()
+        print("  Audit log after the trial: \(verification.entriesChecked) entries, hash chain \(verification.isIntact ? "intact" : "BROKEN")")
+        beforeReport()
+
+        step("Report of \(protocolID)")
+        var options = ReportOptions()
+        options.randomizationDraws = 1_000
+        let report = try TrialReport.assemble(from: store, protocolID: protocolID, options: options)
+        print(report.textRendering())
+        let truth = result.truth
+        if let estimate = report.primary?.estimate {
+            print("Planted truth: \(String(format: "%+.2f", truth.averageEffect)) \(truth.metric) per merchant-week; "
+                + "the report's \(Int((estimate.confidenceLevel * 100).rounded()))% interval "
+                + "[\(String(format: "%.2f", estimate.lower)), \(String(format: "%.2f", estimate.upper))] "
+                + (estimate.covers(truth.averageEffect) ? "contains it." : "does NOT contain it."))
+        } else {
+            print("Planted truth: \(String(format: "%+.2f", truth.averageEffect)) \(truth.metric) per merchant-week; the report has no estimate of it.")
+        }
     }
 }
