@@ -41,7 +41,17 @@ public struct ConsentIndex: Sendable {
         var approvalVersions: [Int] = []
         /// The purposes seen for this protocol; a purpose's position is its bit in `Timeline.purposeMasks`.
         var purposes: [String] = []
-        var merchants: [String: Timeline] = [:]
+        /// Merchant id → position in `timelines`. Timelines sit in an array so that a decision reads them in place
+        /// instead of copying one out of a dictionary (which would retain and release each of its arrays).
+        var slots: [String: Int] = [:]
+        var timelines: [Timeline] = []
+
+        mutating func slot(for merchantID: String) -> Int {
+            if let slot = slots[merchantID] { return slot }
+            timelines.append(Timeline())
+            slots[merchantID] = timelines.count - 1
+            return timelines.count - 1
+        }
 
         func minimumCoveringVersion(_ version: Int) -> Int {
             var result = 1
@@ -71,24 +81,22 @@ public struct ConsentIndex: Sendable {
         }
 
         func decide(merchantID: String, version: Int, purpose: String, at time: Double) -> ConsentDecision {
-            guard let bit = purposes.firstIndex(of: purpose) else {
-                return merchants[merchantID] == nil ? .denied(.notConsented) : .denied(.purposeNotCovered)
-            }
-            guard let timeline = merchants[merchantID] else { return .denied(.notConsented) }
+            guard let slot = slots[merchantID] else { return .denied(.notConsented) }
+            guard let bit = purposes.firstIndex(of: purpose) else { return .denied(.purposeNotCovered) }
             // The last period that started at or before `time`.
             var low = 0
-            var high = timeline.starts.count
+            var high = timelines[slot].starts.count
             while low < high {
                 let mid = (low + high) >> 1
-                if timeline.starts[mid] <= time { low = mid + 1 } else { high = mid }
+                if timelines[slot].starts[mid] <= time { low = mid + 1 } else { high = mid }
             }
             guard low > 0 else { return .denied(.notConsented) }
             let index = low - 1
-            if time >= timeline.ends[index] {
-                return .denied(timeline.endedByExpiry[index] ? .expired : .withdrawn)
+            if time >= timelines[slot].ends[index] {
+                return .denied(timelines[slot].endedByExpiry[index] ? .expired : .withdrawn)
             }
-            if timeline.versions[index] < minimumCoveringVersion(version) { return .denied(.versionNotCovered) }
-            guard timeline.purposeMasks[index] & (1 << UInt64(bit)) != 0 else { return .denied(.purposeNotCovered) }
+            if timelines[slot].versions[index] < minimumCoveringVersion(version) { return .denied(.versionNotCovered) }
+            guard timelines[slot].purposeMasks[index] & (1 << UInt64(bit)) != 0 else { return .denied(.purposeNotCovered) }
             return .allowed
         }
     }
@@ -144,7 +152,9 @@ public struct ConsentIndex: Sendable {
     public mutating func apply(_ event: ConsentEvent) {
         let index = entryIndex(event.protocolID)
         let mask = entries[index].mask(of: event.purposes)
-        var timeline = entries[index].merchants.removeValue(forKey: event.merchantID) ?? Timeline()
+        let slot = entries[index].slot(for: event.merchantID)
+        var timeline = entries[index].timelines[slot]
+        entries[index].timelines[slot] = Timeline()
         let time = event.at.timeIntervalSince1970
         if let last = timeline.periods.indices.last, timeline.periods[last].end == nil {
             timeline.periods[last].end = event.at
@@ -165,7 +175,7 @@ public struct ConsentIndex: Sendable {
         case .withdrawn, .expired:
             break
         }
-        entries[index].merchants[event.merchantID] = timeline
+        entries[index].timelines[slot] = timeline
         if let sequence = event.sequence { lastSequence = max(lastSequence, sequence) }
     }
 
@@ -197,7 +207,8 @@ public struct ConsentIndex: Sendable {
     /// The consent period in force at `date`, if any.
     public func period(merchantID: String, protocolID: String, at date: Date) -> Period? {
         guard let index = protocolIDs.firstIndex(of: protocolID) else { return nil }
-        return entries[index].merchants[merchantID]?.periods.last { $0.start <= date && ($0.end.map { date < $0 } ?? true) }
+        guard let slot = entries[index].slots[merchantID] else { return nil }
+        return entries[index].timelines[slot].periods.last { $0.start <= date && ($0.end.map { date < $0 } ?? true) }
     }
 
     /// The earliest version whose consent still covers `version`: the last material amendment at or before it.
