@@ -7,9 +7,16 @@ let livingLab = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathC
 
 // Benchmarks live apart from the main package so they never slow its build or CI.
 // Run them with `swift run -c release --package-path Benchmarks livinglab-benchmarks` (see BENCHMARKS.md).
+let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "LivingLabBenchmarks",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "livinglab-benchmarks", targets: ["livinglab-benchmarks"]),
+        // A plugin whose handler the suite also calls directly, to price the C boundary.
+        .library(name: "BenchEcho", type: .dynamic, targets: ["BenchEcho"]),
+    ],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -18,12 +25,19 @@ let package = Package(
         .executableTarget(
             name: "livinglab-benchmarks",
             dependencies: [
+                "EchoHandler",
                 .product(name: "LivingLabCore", package: livingLab),
                 .product(name: "LivingLabStore", package: livingLab),
+                .product(name: "LivingLabRuntime", package: livingLab),
+                .product(name: "LivingLabPluginTesting", package: livingLab),
+                .product(name: "LivingLabAnalysis", package: livingLab),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Sources/LivingLabBenchmarks",
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
+            swiftSettings: settings
         ),
+        .target(name: "EchoHandler", dependencies: [.product(name: "LivingLabPluginKit", package: livingLab)], swiftSettings: settings),
+        .target(name: "BenchEcho", dependencies: ["EchoHandler", .product(name: "LivingLabPluginKit", package: livingLab)],
+                swiftSettings: settings),
     ]
 )
