@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "LivingLabRuntime", package: livingLab),
                 .product(name: "LivingLabPluginTesting", package: livingLab),
                 .product(name: "LivingLabAnalysis", package: livingLab),
+                .product(name: "LivingLabServer", package: livingLab),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Sources/LivingLabBenchmarks",

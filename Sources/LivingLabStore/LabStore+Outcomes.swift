@@ -209,3 +209,35 @@ struct TrialView: Sendable {
         return .success(version)
     }
 }
+
+/// A merchant's outcomes of one metric in one week: their sum and how many there were.
+public struct WeeklyAggregate: Sendable, Hashable {
+    public var merchantID: String
+    /// The week's index from the first week asked for.
+    public var week: Int
+    public var sum: Double
+    public var count: Int
+}
+
+extension LabStore {
+    /// Sums of a metric per merchant and week, computed by SQLite in one pass: what reports read instead of loading
+    /// every outcome (a year of a 200-merchant trial is about a million rows).
+    ///
+    /// Anonymised outcomes (no merchant) are left out.
+    public func weeklyAggregates(protocolID: String, metric: String, firstWeekStart: Date, weeks: Int) throws(LabError)
+        -> [WeeklyAggregate]
+    {
+        let start = firstWeekStart.milliseconds
+        let length: Int64 = 7 * 86_400_000
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT merchantID, (at - ?1) / ?2 AS week, SUM(value) AS sum, COUNT(*) AS count
+                FROM outcome
+                WHERE protocolID = ?3 AND metric = ?4 AND merchantID IS NOT NULL AND at >= ?1 AND at < ?1 + ?2 * ?5
+                GROUP BY merchantID, week
+                """, arguments: [start, length, protocolID, metric, weeks]).map {
+                WeeklyAggregate(merchantID: $0["merchantID"], week: $0["week"], sum: $0["sum"], count: $0["count"])
+            }
+        }
+    }
+}

@@ -15,6 +15,8 @@ if arguments.first == "--child" {
 }
 
 let quick = arguments.contains("--quick")
+/// `--only NAME` runs the figures whose name contains NAME.
+let only = arguments.firstIndex(of: "--only").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
 
 func child(_ mode: String) throws -> Double {
     let process = Process()
@@ -34,6 +36,7 @@ func child(_ mode: String) throws -> Double {
 var figures: [Figure] = []
 @MainActor
 func run(_ name: String, _ body: () throws -> Figure) {
+    if let only, !name.contains(only) { return }
     FileHandle.standardError.write(Data("running: \(name)…\n".utf8))
     do {
         figures.append(try body())

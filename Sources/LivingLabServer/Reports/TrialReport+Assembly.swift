@@ -255,14 +255,14 @@ struct ReportAssembler {
                 return open ? 0 : nil
             }
         }
-        for outcome in try store.outcomes(protocolID: protocolID, metric: metric.name) {
-            guard let merchant = outcome.merchantID, merchants.contains(merchant), let w = calendar.week(of: outcome.at) else { continue }
-            var weeks = byMerchant[merchant] ?? Array(repeating: nil, count: calendar.count)
+        for cell in try store.weeklyAggregates(protocolID: protocolID, metric: metric.name, firstWeekStart: calendar.firstMonday,
+                                               weeks: calendar.count) {
+            guard merchants.contains(cell.merchantID) else { continue }
             // A value stored under the gate was measurable that week even if the window rule says otherwise.
-            weeks[w] = (weeks[w] ?? 0) + outcome.value
-            byMerchant[merchant] = weeks
-            counts[merchant, default: Array(repeating: 0, count: calendar.count)][w] += 1
-            observations[merchant, default: 0] += 1
+            byMerchant[cell.merchantID, default: Array(repeating: nil, count: calendar.count)][cell.week] =
+                (byMerchant[cell.merchantID]?[cell.week] ?? 0) + cell.sum
+            counts[cell.merchantID, default: Array(repeating: 0, count: calendar.count)][cell.week] += cell.count
+            observations[cell.merchantID, default: 0] += cell.count
         }
         if rate {
             for (merchant, weeks) in byMerchant {
