@@ -32,12 +32,24 @@ enum RuntimeBenchmarks {
                 for _ in 0..<batch { if case .object(let members) = EchoHandler.respond(to: body) { sink &+= members.count } }
             } / Double(batch))
         }
+        // How much of the call is the SDK reading the request text and writing the response text.
+        var textTimes: [Double] = []
+        let response = EchoHandler.respond(to: body)
+        for _ in 0..<(calls / batch) {
+            textTimes.append(try nanoseconds {
+                for _ in 0..<batch {
+                    if case .object(let members) = try LivingLabPluginKit.JSONValue(parsing: request) { sink &+= members.count }
+                    sink &+= response.jsonText.count
+                }
+            } / Double(batch))
+        }
         precondition(sink > 0)
+        let text = Samples(textTimes)
         let figure = Samples(pluginTimes), baseline = Samples(directTimes)
         return Figure(name: "in-process plugin call, small JSON request/response", unit: "ns", samples: figure, baseline: baseline,
                       baselineName: "direct Swift call of the handler", higherIsBetter: false, target: "≤ 1 µs median",
                       met: figure.median <= 1000,
-                      note: "the C call itself is cheap; parsing the request text, the ISO-8601 `at` and writing the response text dominate")
+                      note: String(format: "of the call, parsing the request text and writing the response text take %.2f µs (measured alone in the same run); the handler itself is the baseline", text.median / 1000))
     }
 }
 

@@ -101,7 +101,7 @@ enum StoreBenchmarks {
         return Figure(name: "outcome ingestion, batches of 1,000 (gate + audit)", unit: "rows/s", samples: figure, baseline: baseline,
                       baselineName: "raw prepared INSERT", higherIsBetter: true, target: "≥ 50 % of baseline",
                       met: figure.median >= 0.5 * baseline.median,
-                      note: "WAL, synchronous=FULL on both sides; the store adds the unique idempotency index, two secondary indexes, the gate check and one audit entry per batch")
+                      note: "WAL, synchronous=FULL on both sides; the store adds the unique (protocol, idempotency key) index, the gate check and one audit entry per batch")
     }
 
     /// One outcome per transaction, acknowledged once durable, against a raw single-row insert + commit.
@@ -126,11 +126,11 @@ enum StoreBenchmarks {
         return Figure(name: "one durable acknowledged outcome (own transaction)", unit: "rows/s", samples: figure, baseline: baseline,
                       baselineName: "raw INSERT + COMMIT", higherIsBetter: true, target: "≥ 80 % of baseline",
                       met: figure.median >= 0.8 * baseline.median,
-                      note: "WAL, synchronous=FULL on both sides: the WAL fsync at each commit dominates")
+                      note: "WAL, synchronous=FULL on both sides; each commit's fsync dominates, and the store's commit writes three B-tree pages (outcome, idempotency index, audit entry) where the baseline writes one")
     }
 
     /// A consent-gate decision with 200 merchants × 5 protocols × 1,000 consent events each (1,000,000 events) loaded.
-    static func gateDecision(eventsPerPair: Int) throws -> Figure {
+    static func gateDecision(eventsPerPair: Int) throws -> [Figure] {
         let lab = try BenchmarkLab(merchants: 200, protocols: 5)
         defer { lab.remove() }
         // Load the ledger straight into SQLite (the store API would audit a million entries), then let the gate read it.
@@ -165,32 +165,43 @@ enum StoreBenchmarks {
 
         var random = SystemRandomNumberGenerator()
         let span = Double(eventsPerPair) * 3600
-        let queries: [(String, String, Date)] = (0..<1000).map { _ in
-            (lab.merchantIDs.randomElement(using: &random)!, lab.protocolIDs.randomElement(using: &random)!,
-             Date(timeIntervalSince1970: base + Double.random(in: 0..<span, using: &random)))
-        }
-        let dictionary = Dictionary(uniqueKeysWithValues: lab.merchantIDs.enumerated().map { ($1, $0) })
-        var gateTimes: [Double] = []
-        var dictionaryTimes: [Double] = []
-        var allowed = 0, found = 0
-        for _ in 0..<300 {
-            gateTimes.append(nanoseconds {
-                for (merchant, protocolID, date) in queries {
-                    if lab.store.decide(merchantID: merchant, protocolID: protocolID, purpose: Purpose.outcomeMeasurement, at: date).isAllowed {
-                        allowed += 1
+        // A live lab asks about now (outcomes and plugin calls as they happen); reports and imports ask about the past.
+        let now = Date(timeIntervalSince1970: base + span + 60)
+        var figures: [Figure] = []
+        for (label, pastTimes) in [("at the current time", false), ("at random past times", true)] {
+            let queries: [(String, String, Date)] = (0..<1000).map { _ in
+                (lab.merchantIDs.randomElement(using: &random)!, lab.protocolIDs.randomElement(using: &random)!,
+                 pastTimes ? Date(timeIntervalSince1970: base + Double.random(in: 0..<span, using: &random)) : now)
+            }
+            let dictionary = Dictionary(uniqueKeysWithValues: lab.merchantIDs.enumerated().map { ($1, $0) })
+            var gateTimes: [Double] = []
+            var dictionaryTimes: [Double] = []
+            var decided = 0, found = 0
+            for _ in 0..<300 {
+                gateTimes.append(nanoseconds {
+                    for (merchant, protocolID, date) in queries {
+                        if case .denied(.notEnrolled) = lab.store.decide(merchantID: merchant, protocolID: protocolID,
+                                                                         purpose: Purpose.outcomeMeasurement, at: date) {
+                        } else {
+                            decided += 1
+                        }
                     }
-                }
-            } / Double(queries.count))
-            dictionaryTimes.append(nanoseconds {
-                for (merchant, _, _) in queries where dictionary[merchant] != nil { found += 1 }
-            } / Double(queries.count))
+                } / Double(queries.count))
+                dictionaryTimes.append(nanoseconds {
+                    for (merchant, _, _) in queries where dictionary[merchant] != nil { found += 1 }
+                } / Double(queries.count))
+            }
+            precondition(decided > 0 && found > 0)
+            let figure = Samples(gateTimes), baseline = Samples(dictionaryTimes)
+            figures.append(Figure(
+                name: "consent-gate decision \(label) (200 merchants × 5 protocols × \(eventsPerPair) events)", unit: "ns",
+                samples: figure, baseline: baseline, baselineName: "Dictionary lookup", higherIsBetter: false,
+                target: "≤ 100 ns median", met: figure.median <= 100,
+                note: pastTimes
+                    ? "a short scan of the protocols, one dictionary lookup and a binary search over ~\(eventsPerPair / 2) periods whose start times no longer fit in cache"
+                    : "a short scan of the protocols, one dictionary lookup, and the newest consent period checked first"))
         }
-        precondition(allowed > 0 && found > 0)
-        let figure = Samples(gateTimes), baseline = Samples(dictionaryTimes)
-        return Figure(name: "consent-gate decision (200 merchants × 5 protocols × \(eventsPerPair) events)", unit: "ns",
-                      samples: figure, baseline: baseline, baselineName: "Dictionary lookup", higherIsBetter: false,
-                      target: "≤ 100 ns median", met: figure.median <= 100,
-                      note: "hashing the (merchant, protocol) key, the version-in-force lookup and a binary search over ~\(eventsPerPair / 2) consent periods")
+        return figures
     }
 
     /// Ingests 1,000,000 outcomes in batches of 1,000 and returns the process's peak resident memory in MB.

@@ -35,6 +35,17 @@ func child(_ mode: String) throws -> Double {
 
 var figures: [Figure] = []
 @MainActor
+func runAll(_ name: String, _ body: () throws -> [Figure]) {
+    if let only, !name.contains(only) { return }
+    FileHandle.standardError.write(Data("running: \(name)…\n".utf8))
+    do {
+        figures += try body()
+    } catch {
+        FileHandle.standardError.write(Data("  failed: \(error)\n".utf8))
+    }
+}
+
+@MainActor
 func run(_ name: String, _ body: () throws -> Figure) {
     if let only, !name.contains(only) { return }
     FileHandle.standardError.write(Data("running: \(name)…\n".utf8))
@@ -47,7 +58,7 @@ func run(_ name: String, _ body: () throws -> Figure) {
 
 run("ingestion") { try StoreBenchmarks.ingestion(batches: quick ? 10 : 40) }
 run("durable single outcome") { try StoreBenchmarks.durableSingle(count: quick ? 50 : 300) }
-run("consent gate") { try StoreBenchmarks.gateDecision(eventsPerPair: quick ? 100 : 1000) }
+runAll("consent gate") { try StoreBenchmarks.gateDecision(eventsPerPair: quick ? 100 : 1000) }
 run("memory") {
     let idle = try child("idle")
     let peak = try child("ingest-million")

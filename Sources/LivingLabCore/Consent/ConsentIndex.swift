@@ -83,12 +83,18 @@ public struct ConsentIndex: Sendable {
         func decide(merchantID: String, version: Int, purpose: String, at time: Double) -> ConsentDecision {
             guard let slot = slots[merchantID] else { return .denied(.notConsented) }
             guard let bit = purposes.firstIndex(of: purpose) else { return .denied(.purposeNotCovered) }
-            // The last period that started at or before `time`.
+            // The last period that started at or before `time`. A live lab mostly asks about now, which falls in the
+            // newest period: look there before searching the history.
+            let count = timelines[slot].starts.count
             var low = 0
-            var high = timelines[slot].starts.count
-            while low < high {
-                let mid = (low + high) >> 1
-                if timelines[slot].starts[mid] <= time { low = mid + 1 } else { high = mid }
+            if count > 0, timelines[slot].starts[count - 1] <= time {
+                low = count
+            } else {
+                var high = count
+                while low < high {
+                    let mid = (low + high) >> 1
+                    if timelines[slot].starts[mid] <= time { low = mid + 1 } else { high = mid }
+                }
             }
             guard low > 0 else { return .denied(.notConsented) }
             let index = low - 1
