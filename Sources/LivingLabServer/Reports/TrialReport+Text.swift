@@ -16,7 +16,7 @@ extension TrialReport {
             out.append("")
             out.append("Your figures (merchant \(id)): arm \(m.arm ?? "not assigned"), consent \(m.consent)"
                 + (m.consentSince.map { " since \(CalendarDay(date: $0))" } ?? ""))
-            var table = PlainTable("metric", "unit", "baseline/week", "trial/week", "change", "records")
+            var table = TextTable("metric", "unit", "baseline/week", "trial/week", "change", "records")
             for f in m.metrics {
                 table.add(f.metric, f.unit, Figure.text(f.baselineWeeklyMean), Figure.text(f.trialWeeklyMean), Figure.text(f.change), "\(f.observations)")
             }
@@ -31,7 +31,7 @@ extension TrialReport {
         if let balance, !balance.rows.isEmpty {
             out.append("")
             out.append("Balance (means per arm; standardised difference vs \(balance.armNames.first ?? "arm 0"), |d| > 0.25 is imbalance):")
-            var table = PlainTable(["covariate"] + balance.armNames + balance.armNames.dropFirst().map { "d \($0)" })
+            var table = TextTable(["covariate"] + balance.armNames + balance.armNames.dropFirst().map { "d \($0)" })
             for row in balance.rows {
                 table.add([row.covariate] + row.means.map { Figure.text($0) } + row.standardizedDifferences.dropFirst().map { Figure.text($0, digits: 2) })
             }
@@ -51,7 +51,7 @@ extension TrialReport {
         if !metrics.isEmpty {
             out.append("")
             out.append("Effects (treatment − control, per merchant and week):")
-            var table = PlainTable("metric", "role", "effect", "SE", "CI", "p", "p (Holm)", "MDE", "status")
+            var table = TextTable("metric", "role", "effect", "SE", "CI", "p", "p (Holm)", "MDE", "status")
             for m in metrics {
                 guard let e = m.estimate else {
                     table.add(m.name, m.role.rawValue, "–", "–", "–", "–", "–", "–", "not estimated")
@@ -74,7 +74,7 @@ extension TrialReport {
         if let weekly {
             out.append("")
             out.append("Weekly \(weekly.metric) (\(weekly.unit), \(merchant == nil ? "mean weekly total per merchant" : "your weekly total"); * = shock, | = trial start):")
-            var table = PlainTable(["week", ""] + weekly.lines.map(\.name))
+            var table = TextTable(["week", ""] + weekly.lines.map(\.name))
             for (w, label) in weekly.labels.enumerated() {
                 let shocked = weekly.bands.contains { $0.firstWeek <= w && w <= $0.lastWeek }
                 let mark = (w == weekly.trialStartWeek ? "|" : " ") + (shocked ? "*" : " ")
@@ -91,30 +91,5 @@ extension TrialReport {
             out += notes.map { "  - \($0)" }
         }
         return out.joined(separator: "\n")
-    }
-}
-
-/// A fixed-width text table for the text renderer.
-struct PlainTable {
-    var columns: [String]
-    var rows: [[String]] = []
-
-    init(_ columns: String...) { self.columns = columns }
-    init(_ columns: [String]) { self.columns = columns }
-
-    mutating func add(_ cells: String...) { rows.append(cells) }
-    mutating func add(_ cells: [String]) { rows.append(cells) }
-
-    var rendered: String {
-        var widths = columns.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }
-        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
     }
 }

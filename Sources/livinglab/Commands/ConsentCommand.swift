@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
+import LivingLabServer
 import LivingLabStore
 
 struct ConsentCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import LivingLabAnalysis
 import LivingLabCore
+import LivingLabServer
 import Synchronization
 
 struct ValidateCommand: ParsableCommand {
