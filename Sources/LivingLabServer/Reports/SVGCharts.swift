@@ -40,7 +40,13 @@ struct WeeklyChart {
         for band in series.bands {
             let x0 = left + step * Double(band.firstWeek), x1 = left + step * Double(band.lastWeek + 1)
             out += "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(x1 - x0))\" height=\"\(f(plotH))\" fill=\"\(Palette.shock)\" fill-opacity=\"0.35\"><title>\(esc(band.shock))</title></rect>"
-            out += "<text x=\"\(f(x0 + 4))\" y=\"\(f(top + 14))\" fill=\"#8a5a00\" font-size=\"11\">\(esc(band.kind)): \(esc(band.segments.joined(separator: ", ")))</text>"
+            // Label a band only where its text fits; every shock is listed under the chart anyway.
+            let label = "\(band.kind): \(band.segments.joined(separator: ", "))"
+            if Double(label.count) * 6.2 + 8 <= x1 - x0 {
+                out += "<text x=\"\(f(x0 + 4))\" y=\"\(f(top + 14))\" fill=\"#8a5a00\" font-size=\"11\">\(esc(label))</text>"
+            } else if Double(band.kind.count) * 6.2 + 8 <= x1 - x0 {
+                out += "<text x=\"\(f(x0 + 4))\" y=\"\(f(top + 14))\" fill=\"#8a5a00\" font-size=\"11\">\(esc(band.kind))</text>"
+            }
         }
         for t in ticks {
             out += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(t)))\" y2=\"\(f(y(t)))\" stroke=\"#e3e6eb\"/>"
@@ -92,7 +98,7 @@ struct ForestPlot {
         let rows = metrics.filter { $0.estimate != nil }
         guard !rows.isEmpty else { return "" }
         let height = rowHeight * Double(rows.count) + 30
-        let plotLeft = labelWidth, plotRight = width - 140
+        let plotLeft = labelWidth, plotRight = width - 200
         let mid = (plotLeft + plotRight) / 2, half = (plotRight - plotLeft) / 2
         var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"effects with intervals\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
         out += "<line x1=\"\(f(mid))\" x2=\"\(f(mid))\" y1=\"4\" y2=\"\(f(height - 22))\" stroke=\"#5b6475\" stroke-dasharray=\"3 3\"/>"
