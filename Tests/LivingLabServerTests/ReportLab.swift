@@ -20,7 +20,8 @@ struct ReportLab {
 
     /// - Parameter recordedDesign: commit a blocked-by-segment draw whose spec and seed are recorded in the plan (as
     ///   `livinglab assign` does), instead of a hand-made split with no spec.
-    init(baseline: Bool = true, shock: Bool = false, recordedDesign: Bool = false) throws {
+    /// - Parameter noShowsFromPluginOnly: record `no_shows` for treatment merchants only, as a plugin would.
+    init(baseline: Bool = true, shock: Bool = false, recordedDesign: Bool = false, noShowsFromPluginOnly: Bool = false) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("livinglab-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         clock = ManualClock(try CalendarDay("2026-12-01").startOfDay)
@@ -82,8 +83,10 @@ struct ReportLab {
                                          source: "test", idempotencyKey: "\(id)-o-\(week)"))
                 submissions.append(.init(protocolID: Self.protocolID, merchantID: id, metric: "revenue", value: orders * 12 + noise,
                                          at: at, source: "test", idempotencyKey: "\(id)-r-\(week)"))
-                submissions.append(.init(protocolID: Self.protocolID, merchantID: id, metric: "no_shows", value: noShows, at: at,
-                                         source: "test", idempotencyKey: "\(id)-n-\(week)"))
+                if treated || !noShowsFromPluginOnly {
+                    submissions.append(.init(protocolID: Self.protocolID, merchantID: id, metric: "no_shows", value: noShows, at: at,
+                                             source: "test", idempotencyKey: "\(id)-n-\(week)"))
+                }
             }
         }
         let result = try store.recordOutcomes(submissions, actor: "import")

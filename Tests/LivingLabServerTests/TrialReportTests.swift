@@ -23,6 +23,15 @@ struct TrialReportTests {
         #expect(primary.minimumDetectableEffect.map { $0 > 0 } == true)
     }
 
+    @Test func aMetricRecordedOnlyInTheTreatmentArmIsDescribedNotCompared() throws {
+        let lab = try ReportLab(noShowsFromPluginOnly: true)
+        let report = try TrialReport.assemble(from: lab.store, protocolID: ReportLab.protocolID)
+        let noShows = try #require(report.guardrails.first { $0.name == "no_shows" })
+        #expect(noShows.estimate == nil)
+        #expect(noShows.problem?.contains("only in treatment arms") == true)
+        #expect(report.primary?.estimate != nil)
+    }
+
     @Test func randomisationCheckRedrawsTheRecordedBlockedDesign() throws {
         let lab = try ReportLab(recordedDesign: true)
         let report = try TrialReport.assemble(from: lab.store, protocolID: ReportLab.protocolID)

@@ -126,6 +126,13 @@ struct ReportAssembler {
                 guard totals.observations.values.reduce(0, +) > 0 else {
                     throw LabError.invalid("No \(metric.name) outcome of an assigned merchant is stored yet.")
                 }
+                // A metric only the plugin records (orders, no-shows…) cannot exist in a control arm: comparing it with
+                // the control arm's zeros would measure the plugin's presence, not its effect.
+                let controlArms = Set(definition.arms.filter(\.control).map(\.name))
+                let controlObservations = totals.observations.filter { controlArms.contains(armOf[$0.key] ?? "") }.values.reduce(0, +)
+                guard controlObservations > 0 else {
+                    throw LabError.invalid("\(metric.name) is recorded only in treatment arms (a plugin metric), so there is no control to compare it with; read it as a description of the treatment arm.")
+                }
                 let analysis = MetricAnalysis(totals: totals, treated: treated, merchants: merchants, calendar: calendar,
                                               trialStart: trialStart, analysisEnd: followUpStart ?? calendar.count,
                                               shocks: try store.shocks(), options: options)
