@@ -56,27 +56,24 @@ extension JSONValue {
 
     private static func writeString(_ text: String, into out: inout String) {
         out += "\""
-        var plainStart = text.unicodeScalars.startIndex
-        var index = plainStart
-        let scalars = text.unicodeScalars
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String? = switch scalar {
-            case "\"": "\\\""
-            case "\\": "\\\\"
-            case "\n": "\\n"
-            case "\r": "\\r"
-            case "\t": "\\t"
-            default: scalar.value < 0x20 ? "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 0xF, radix: 16) : nil
-            }
-            if let escape {
-                out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
-                out += escape
-                plainStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+        // Most strings need no escaping: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
         }
-        out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let s where s.value < 0x20:
+                out += "\\u00" + String(s.value >> 4, radix: 16) + String(s.value & 0xF, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
         out += "\""
     }
 
@@ -163,20 +160,54 @@ extension JSONValue {
 
         mutating func number() throws -> Double {
             let start = index
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-            var digits = 0
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) || bytes[index] == UInt8(ascii: ".")
-                || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") || bytes[index] == UInt8(ascii: "+")
-                || (bytes[index] == UInt8(ascii: "-") && index > start) {
-                index += 1
-                digits += 1
+            // Fast path: a plain integer of up to 15 digits, read without building a String.
+            var negative = false
+            var cursor = index
+            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "-") {
+                negative = true
+                cursor += 1
             }
-            guard digits > 0, let number = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)),
+            var value: Int64 = 0
+            var integerDigits = 0
+            while cursor < bytes.count, bytes[cursor] >= UInt8(ascii: "0"), bytes[cursor] <= UInt8(ascii: "9"), integerDigits < 15 {
+                value = value * 10 + Int64(bytes[cursor] - UInt8(ascii: "0"))
+                cursor += 1
+                integerDigits += 1
+            }
+            let followedByMore = cursor < bytes.count
+                && ([UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[cursor])
+                    || (bytes[cursor] >= UInt8(ascii: "0") && bytes[cursor] <= UInt8(ascii: "9")))
+            let leadingZero = integerDigits > 1 && bytes[start + (negative ? 1 : 0)] == UInt8(ascii: "0")
+            if integerDigits > 0, !followedByMore, !leadingZero {
+                index = cursor
+                return Double(negative ? -value : value)
+            }
+            // The full grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+            func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
+            var i = start
+            if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard isDigit(i) else { throw error("expected a value") }
+            if bytes[i] == UInt8(ascii: "0") {
+                i += 1
+                guard !isDigit(i) else { throw error("a number cannot start with 0 followed by digits") }
+            } else {
+                while isDigit(i) { i += 1 }
+            }
+            if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+                i += 1
+                guard isDigit(i) else { throw error("expected digits after the decimal point") }
+                while isDigit(i) { i += 1 }
+            }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+                guard isDigit(i) else { throw error("expected digits in the exponent") }
+                while isDigit(i) { i += 1 }
+            }
+            guard let number = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)),
                   number.isFinite
-            else {
-                index = start
-                throw error("expected a value")
-            }
+            else { throw error("number out of range") }
+            index = i
             return number
         }
 

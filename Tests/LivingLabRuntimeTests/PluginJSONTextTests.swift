@@ -15,8 +15,15 @@ struct PluginJSONTextTests {
         #expect(try JSONValue(parsing: value.jsonText) == value)
     }
 
+    @Test("reads numbers as Foundation does, on the integer fast path and off it",
+          arguments: ["0", "-0", "42", "-17", "123456789012345", "12345678901234567890", "1.5", "-2.5e3", "1E2", "0.001"])
+    func numbers(_ text: String) throws {
+        let foundation = try JSONDecoder().decode(JSONValue.self, from: Data("[\(text)]".utf8))
+        #expect(try JSONValue(parsing: "[\(text)]") == foundation)
+    }
+
     @Test("refuses malformed text with the offset where it stopped", arguments: [
-        "{\"a\": 1,}", "[1 2]", "{\"a\" 1}", "\"unterminated", "tru", "01x", "{\"a\": 1} extra", "\"\\q\"", "",
+        "{\"a\": 1,}", "[1 2]", "[01]", "[-]", "[1.]", "{\"a\" 1}", "\"unterminated", "tru", "01x", "{\"a\": 1} extra", "\"\\q\"", "",
     ])
     func malformed(_ text: String) {
         #expect(throws: (any Error).self) { try JSONValue(parsing: text) }
