@@ -198,8 +198,8 @@ enum StoreBenchmarks {
                 samples: figure, baseline: baseline, baselineName: "Dictionary lookup", higherIsBetter: false,
                 target: "≤ 100 ns median", met: figure.median <= 100,
                 note: pastTimes
-                    ? "a short scan of the protocols, one dictionary lookup and a binary search over ~\(eventsPerPair / 2) periods whose start times no longer fit in cache"
-                    : "a short scan of the protocols, one dictionary lookup, and the newest consent period checked first"))
+                    ? "a short scan of the protocols, one probe of the merchant-id table and a binary search over ~\(eventsPerPair / 2) period starts that no longer fit in cache"
+                    : "a short scan of the protocols, one probe of the merchant-id table, and the newest consent period read inline"))
         }
         return figures
     }

@@ -2,8 +2,9 @@ import Foundation
 
 /// The consent gate's in-memory index: who had which consent, when. Built from the append-only event log.
 ///
-/// A decision costs a short scan of the lab's protocols, one dictionary lookup (the merchant) and a binary search over the
-/// merchant's consent periods for that protocol, so the gate answers at memory speed and is right at any past timestamp, not only "now".
+/// A decision costs a short scan of the lab's protocols, one hash-table probe (the merchant) and either a read of the
+/// merchant's newest consent period (kept inline) or a binary search over their earlier periods, so the gate answers at
+/// memory speed and is right at any past timestamp, not only "now".
 public struct ConsentIndex: Sendable {
     /// A period during which a consent was in force: `[start, end)`.
     public struct Period: Sendable, Hashable {
@@ -22,13 +23,23 @@ public struct ConsentIndex: Sendable {
     /// One merchant's consent periods for one protocol. The fields the gate reads sit in parallel arrays of plain
     /// values, so a decision touches no reference-counted storage.
     struct Timeline: Sendable {
+        /// What the gate reads of one period once it has found it, packed so that it sits in one cache line.
+        struct Facts: Sendable {
+            /// `.infinity` while the period is open.
+            var end: Double = .infinity
+            var version = 0
+            /// Bit `i` set when the merchant consented to the protocol's `i`-th known purpose.
+            var mask: UInt64 = 0
+            var endedByExpiry = false
+        }
+
+        /// The newest period's start and facts, kept inline: a live lab asks about "now", which falls in it, and these
+        /// fields sit next to each other in the timelines array. `newestStart` is `.infinity` while there is no period.
+        var newestStart: Double = .infinity
+        var newest = Facts()
+        /// Every period's start, sorted (the binary search reads only these), and its facts at the same position.
         var starts: [Double] = []
-        /// `.infinity` while the period is open.
-        var ends: [Double] = []
-        var endedByExpiry: [Bool] = []
-        var versions: [Int] = []
-        /// Bit `i` set when the merchant consented to the protocol's `i`-th known purpose.
-        var purposeMasks: [UInt64] = []
+        var facts: [Facts] = []
         var periods: [Period] = []
     }
 
@@ -39,17 +50,17 @@ public struct ConsentIndex: Sendable {
         /// Approved versions with their approval times, sorted by approval time.
         var approvalTimes: [Double] = []
         var approvalVersions: [Int] = []
-        /// The purposes seen for this protocol; a purpose's position is its bit in `Timeline.purposeMasks`.
+        /// The purposes seen for this protocol; a purpose's position is its bit in `Timeline.Facts.mask`.
         var purposes: [String] = []
         /// Merchant id → position in `timelines`. Timelines sit in an array so that a decision reads them in place
         /// instead of copying one out of a dictionary (which would retain and release each of its arrays).
-        var slots: [String: Int] = [:]
+        var slots = IDTable()
         var timelines: [Timeline] = []
 
         mutating func slot(for merchantID: String) -> Int {
-            if let slot = slots[merchantID] { return slot }
+            if let slot = slots.value(of: merchantID) { return slot }
             timelines.append(Timeline())
-            slots[merchantID] = timelines.count - 1
+            slots.set(timelines.count - 1, for: merchantID)
             return timelines.count - 1
         }
 
@@ -73,7 +84,9 @@ public struct ConsentIndex: Sendable {
                 if let bit = self.purposes.firstIndex(of: purpose) {
                     mask |= 1 << UInt64(bit)
                 } else if self.purposes.count < 64 {
-                    self.purposes.append(purpose)
+                    // Keep the library's own constant when it is one: comparing a string with itself is immediate,
+                    // and the gate is asked with these constants.
+                    self.purposes.append(Purpose.known.first { $0 == purpose } ?? purpose)
                     mask |= 1 << UInt64(self.purposes.count - 1)
                 }
             }
@@ -81,29 +94,30 @@ public struct ConsentIndex: Sendable {
         }
 
         func decide(merchantID: String, version: Int, purpose: String, at time: Double) -> ConsentDecision {
-            guard let slot = slots[merchantID] else { return .denied(.notConsented) }
+            guard let slot = slots.value(of: merchantID) else { return .denied(.notConsented) }
             guard let bit = purposes.firstIndex(of: purpose) else { return .denied(.purposeNotCovered) }
-            // The last period that started at or before `time`. A live lab mostly asks about now, which falls in the
-            // newest period: look there before searching the history.
-            let count = timelines[slot].starts.count
-            var low = 0
-            if count > 0, timelines[slot].starts[count - 1] <= time {
-                low = count
-            } else {
-                var high = count
-                while low < high {
-                    let mid = (low + high) >> 1
-                    if timelines[slot].starts[mid] <= time { low = mid + 1 } else { high = mid }
+            return timelines.withUnsafeBufferPointer { timelines in
+                let timeline = timelines.baseAddress! + slot
+                let facts: Timeline.Facts
+                if timeline.pointee.newestStart <= time {
+                    // Now, or since the newest event: the inline copy of the newest period answers.
+                    facts = timeline.pointee.newest
+                } else {
+                    // The last period that started at or before `time`.
+                    let starts = timeline.pointee.starts
+                    var low = 0, high = starts.count
+                    while low < high {
+                        let mid = (low + high) >> 1
+                        if starts[mid] <= time { low = mid + 1 } else { high = mid }
+                    }
+                    guard low > 0 else { return .denied(.notConsented) }
+                    facts = timeline.pointee.facts[low - 1]
                 }
+                if time >= facts.end { return .denied(facts.endedByExpiry ? .expired : .withdrawn) }
+                if facts.version < minimumCoveringVersion(version) { return .denied(.versionNotCovered) }
+                guard facts.mask & (1 << UInt64(bit)) != 0 else { return .denied(.purposeNotCovered) }
+                return .allowed
             }
-            guard low > 0 else { return .denied(.notConsented) }
-            let index = low - 1
-            if time >= timelines[slot].ends[index] {
-                return .denied(timelines[slot].endedByExpiry[index] ? .expired : .withdrawn)
-            }
-            if timelines[slot].versions[index] < minimumCoveringVersion(version) { return .denied(.versionNotCovered) }
-            guard timelines[slot].purposeMasks[index] & (1 << UInt64(bit)) != 0 else { return .denied(.purposeNotCovered) }
-            return .allowed
         }
     }
 
@@ -165,16 +179,17 @@ public struct ConsentIndex: Sendable {
         if let last = timeline.periods.indices.last, timeline.periods[last].end == nil {
             timeline.periods[last].end = event.at
             timeline.periods[last].endedBy = event.kind
-            timeline.ends[last] = time
-            timeline.endedByExpiry[last] = event.kind == .expired
+            timeline.facts[last].end = time
+            timeline.facts[last].endedByExpiry = event.kind == .expired
+            timeline.newest = timeline.facts[last]
         }
         switch event.kind {
         case .given, .renewed:
+            let facts = Timeline.Facts(end: .infinity, version: event.protocolVersion, mask: mask, endedByExpiry: false)
             timeline.starts.append(time)
-            timeline.ends.append(.infinity)
-            timeline.endedByExpiry.append(false)
-            timeline.versions.append(event.protocolVersion)
-            timeline.purposeMasks.append(mask)
+            timeline.facts.append(facts)
+            timeline.newestStart = time
+            timeline.newest = facts
             timeline.periods.append(Period(start: event.at, end: nil, endedBy: nil, version: event.protocolVersion,
                                            purposes: Array(Set(event.purposes)).sorted(), documentSHA256: event.documentSHA256,
                                            language: event.language))
@@ -213,12 +228,62 @@ public struct ConsentIndex: Sendable {
     /// The consent period in force at `date`, if any.
     public func period(merchantID: String, protocolID: String, at date: Date) -> Period? {
         guard let index = protocolIDs.firstIndex(of: protocolID) else { return nil }
-        guard let slot = entries[index].slots[merchantID] else { return nil }
+        guard let slot = entries[index].slots.value(of: merchantID) else { return nil }
         return entries[index].timelines[slot].periods.last { $0.start <= date && ($0.end.map { date < $0 } ?? true) }
     }
 
     /// The earliest version whose consent still covers `version`: the last material amendment at or before it.
     public func minimumCoveringVersion(protocolID: String, version: Int) -> Int {
         protocolIDs.firstIndex(of: protocolID).map { entries[$0].minimumCoveringVersion(version) } ?? 1
+    }
+}
+
+/// Short ids (merchant and protocol ids) → small integers, in an open-addressing table hashed with FNV-1a over the
+/// id's UTF-8 bytes: the gate looks one up on every decision, and for ids of a few bytes this costs a fraction of the
+/// standard library's seeded SipHash.
+struct IDTable: Sendable {
+    private var keys: [String?] = Array(repeating: nil, count: 8)
+    private var values: [Int] = Array(repeating: 0, count: 8)
+    private(set) var count = 0
+
+    @inline(__always)
+    private static func hash(_ id: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+    }
+
+    /// The value stored for `id`.
+    @inline(__always)
+    func value(of id: String) -> Int? {
+        let mask = keys.count - 1
+        var bucket = Self.hash(id) & mask
+        while let key = keys[bucket] {
+            if key == id { return values[bucket] }
+            bucket = (bucket + 1) & mask
+        }
+        return nil
+    }
+
+    /// Stores `value` for `id`, replacing any earlier one.
+    mutating func set(_ value: Int, for id: String) {
+        if (count + 1) * 4 > keys.count * 3 { grow() }
+        let mask = keys.count - 1
+        var bucket = Self.hash(id) & mask
+        while let key = keys[bucket] {
+            if key == id { values[bucket] = value; return }
+            bucket = (bucket + 1) & mask
+        }
+        keys[bucket] = id
+        values[bucket] = value
+        count += 1
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, values).compactMap { key, value in key.map { ($0, value) } }
+        keys = Array(repeating: nil, count: keys.count * 2)
+        values = Array(repeating: 0, count: keys.count)
+        count = 0
+        for (key, value) in old { set(value, for: key) }
     }
 }
