@@ -34,7 +34,7 @@ struct GateCache: Sendable {
 
     /// Refreshes the index and drops the trial views when the database changed since they were loaded.
     mutating func refreshIfChanged(_ db: Database, generation current: UInt64) throws {
-        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        let version = try Int64.fetchOne(try db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
         guard version != dataVersion || current != generation else { return }
         try refresh(db)
         trialViews = [:]

@@ -45,7 +45,7 @@ extension LabStore {
             let (gate, trials) = try gateCache.withLock { cache in
                 try cache.refreshIfChanged(db, generation: current)
                 var trials: [String: TrialView] = [:]
-                for protocolID in Set(submissions.map(\.protocolID)) {
+                for protocolID in Set(submissions.map { $0.protocolID }) {
                     trials[protocolID] = try cache.trialView(db, protocolID: protocolID)
                 }
                 return (cache.index, trials)

@@ -105,19 +105,19 @@ public final class LabStore: Sendable {
     func audit(_ db: Database, actor: String, action: String, subjects: [String], details: JSONValue = .object([:])) throws
         -> AuditEntry
     {
-        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1")
+        // Cached statements: an outcome batch of one row is common (one durable outcome), and preparing these two
+        // statements again for every entry cost more than running them.
+        let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, hash FROM auditEntry ORDER BY sequence DESC LIMIT 1"))
         let sequence: Int64 = (last?["sequence"] ?? 0) + 1
         let previousHash: String = last?["hash"] ?? AuditEntry.genesisHash
         let entry = AuditEntry(sequence: sequence, at: now(), actor: actor, action: action, subjects: subjects,
                                details: details, previousHash: previousHash)
-        try db.execute(
-            sql: """
-                INSERT INTO auditEntry (sequence, at, actor, action, subjects, details, previousHash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [entry.sequence, entry.at.milliseconds, entry.actor, entry.action,
-                        JSONValue.array(subjects.map { .string($0) }).canonicalText, details.canonicalText,
-                        entry.previousHash, entry.hash])
+        try db.cachedStatement(sql: """
+            INSERT INTO auditEntry (sequence, at, actor, action, subjects, details, previousHash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.sequence, entry.at.milliseconds, entry.actor, entry.action,
+                                     JSONValue.array(subjects.map { .string($0) }).canonicalText, details.canonicalText,
+                                     entry.previousHash, entry.hash])
         return entry
     }
 

@@ -31,6 +31,22 @@ struct AuditAndFilesTests {
         #expect(AuditVerification.verify(moved).firstBrokenSequence == 4)
     }
 
+    @Test("an entry's canonical text and hash are the ones chains already stored were built with")
+    func canonicalTextIsStable() {
+        // Text and hash recorded from the first implementation (a sorted dictionary joined member by member): a
+        // database written then must still verify, so any change to the encoding fails here.
+        let details: JSONValue = [
+            "stored": 3, "rows": [12, 14], "rejected": ["withdrawn": 1], "ratio": 0.25, "big": 1e17, "neg": -7,
+            "note": "café \"quoted\" \\ back\nline\t\u{01}", "none": .null, "flag": true, "é": "last key, not ASCII", "Z": false,
+        ]
+        let entry = AuditEntry(sequence: 42, at: Date(timeIntervalSince1970: 1_803_456_789.123), actor: "coordinator",
+                               action: "outcome.batch", subjects: ["click-collect-2027", "m07"], details: details,
+                               previousHash: String(repeating: "ab", count: 32))
+        #expect(entry.canonicalText == #"{"action":"outcome.batch","actor":"coordinator","at":"2027-02-24T08:13:09.122Z","details":{"Z":false,"big":1e+17,"flag":true,"neg":-7,"none":null,"note":"café \"quoted\" \\ back\nline\t\u0001","ratio":0.25,"rejected":{"withdrawn":1},"rows":[12,14],"stored":3,"é":"last key, not ASCII"},"seq":42,"subjects":["click-collect-2027","m07"]}"#)
+        #expect(entry.hash == "e3bcf065be22808c2f0ca6dcedd71d0f15dee1ba544a31311c3b86e623d18c3d")
+        #expect(entry.hash == SHA256.hex(entry.previousHash + "\n" + entry.canonicalText))
+    }
+
     @Test("CSV reads quoted commas, doubled quotes and CRLF line ends")
     func csvQuoting() throws {
         let table = try CSVTable(parsing: "id,name\r\nm1,\"Dupont, père et fils\"\r\nm2,\"Le \"\"Bon\"\" Pain\"\r\n", required: ["id"])

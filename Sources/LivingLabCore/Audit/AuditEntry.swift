@@ -34,18 +34,37 @@ public struct AuditEntry: Codable, Sendable, Hashable {
 
     /// The canonical text that is hashed.
     public var canonicalText: String {
-        JSONValue.object([
-            "seq": .number(Double(sequence)),
-            "at": .string(Timestamp.format(at)),
-            "actor": .string(actor),
-            "action": .string(action),
-            "subjects": .array(subjects.map { .string($0) }),
-            "details": details,
-        ]).canonicalText
+        // The members in sorted key order, written straight: the same text as the object
+        // {"action", "actor", "at", "details", "seq", "subjects"} through `JSONValue.canonicalText`, which chains
+        // already stored were hashed over.
+        var out = "{\"action\":"
+        out.reserveCapacity(160)
+        JSONValue.writeQuoted(action, into: &out)
+        out += ",\"actor\":"
+        JSONValue.writeQuoted(actor, into: &out)
+        out += ",\"at\":"
+        JSONValue.writeQuoted(Timestamp.format(at), into: &out)
+        out += ",\"details\":"
+        details.writeCanonical(into: &out)
+        out += ",\"seq\":"
+        JSONValue.number(Double(sequence)).writeCanonical(into: &out)
+        out += ",\"subjects\":["
+        for (index, subject) in subjects.enumerated() {
+            if index > 0 { out += "," }
+            JSONValue.writeQuoted(subject, into: &out)
+        }
+        out += "]}"
+        return out
     }
 
     /// SHA-256 over the previous hash and the canonical text.
-    public var computedHash: String { SHA256.hex(previousHash + "\n" + canonicalText) }
+    public var computedHash: String {
+        var hasher = SHA256()
+        hasher.update(previousHash)
+        hasher.update("\n")
+        hasher.update(canonicalText)
+        return hasher.finalize().hexString
+    }
 }
 
 /// The result of walking the audit chain.

@@ -48,17 +48,40 @@ public enum JSONValue: Codable, Sendable, Hashable, CustomStringConvertible {
     ///
     /// Two equal values always give the same text, which is what the audit hash chain needs.
     public var canonicalText: String {
+        var out = ""
+        writeCanonical(into: &out)
+        return out
+    }
+
+    /// Appends the canonical text to `out`: one growing string rather than a string per member joined afterwards (the
+    /// audit entry of every outcome batch is hashed over this text).
+    public func writeCanonical(into out: inout String) {
         switch self {
-        case .null: return "null"
-        case .bool(let flag): return flag ? "true" : "false"
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
         case .number(let number):
-            if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
-            return number.isFinite ? String(number) : "null"
-        case .string(let text): return JSONValue.quote(text)
-        case .array(let array): return "[" + array.map(\.canonicalText).joined(separator: ",") + "]"
+            if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
+                out += String(Int64(number))
+            } else {
+                out += number.isFinite ? String(number) : "null"
+            }
+        case .string(let text): JSONValue.writeQuoted(text, into: &out)
+        case .array(let array):
+            out += "["
+            for (index, item) in array.enumerated() {
+                if index > 0 { out += "," }
+                item.writeCanonical(into: &out)
+            }
+            out += "]"
         case .object(let object):
-            return "{" + object.keys.sorted().map { JSONValue.quote($0) + ":" + object[$0]!.canonicalText }
-                .joined(separator: ",") + "}"
+            out += "{"
+            for (index, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { out += "," }
+                JSONValue.writeQuoted(member.key, into: &out)
+                out += ":"
+                member.value.writeCanonical(into: &out)
+            }
+            out += "}"
         }
     }
 
@@ -73,8 +96,14 @@ public enum JSONValue: Codable, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func quote(_ text: String) -> String {
-        var out = "\""
+    /// Appends `text` as a JSON string. Most texts need no escape and are appended whole.
+    static func writeQuoted(_ text: String, into out: inout String) {
+        out += "\""
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -86,7 +115,7 @@ public enum JSONValue: Codable, Sendable, Hashable, CustomStringConvertible {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }
 
