@@ -138,31 +138,33 @@ extension LabStore {
 /// The outcome INSERT, bound straight through SQLite's C API: at ingestion rates GRDB's argument boxing is a
 /// measurable share of the cost, and these ten values never need conversion.
 enum OutcomeInsert {
-    /// SQLite copies transient text before `bind` returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
     static func run(_ statement: Statement, _ db: Database, _ submission: OutcomeSubmission, version: Int, arm: String?,
                     unit: String, at: Int64) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        bind(handle, 1, submission.protocolID)
+        SQLiteText.bind(handle, 1, submission.protocolID)
         sqlite3_bind_int64(handle, 2, Int64(version))
-        bind(handle, 3, submission.merchantID)
-        if let arm { bind(handle, 4, arm) } else { sqlite3_bind_null(handle, 4) }
-        bind(handle, 5, submission.metric)
+        SQLiteText.bind(handle, 3, submission.merchantID)
+        if let arm { SQLiteText.bind(handle, 4, arm) } else { sqlite3_bind_null(handle, 4) }
+        SQLiteText.bind(handle, 5, submission.metric)
         sqlite3_bind_double(handle, 6, submission.value)
-        bind(handle, 7, unit)
+        SQLiteText.bind(handle, 7, unit)
         sqlite3_bind_int64(handle, 8, at)
-        bind(handle, 9, submission.source)
-        bind(handle, 10, submission.idempotencyKey)
+        SQLiteText.bind(handle, 9, submission.source)
+        SQLiteText.bind(handle, 10, submission.idempotencyKey)
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else {
             throw LabError(.internalError, "The outcome could not be stored (SQLite \(code): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))); nothing of this batch was stored.")
         }
     }
+}
 
-    private static func bind(_ handle: OpaquePointer?, _ index: Int32, _ text: String) {
+/// Text bound through SQLite's C API, copied by SQLite before `bind` returns.
+enum SQLiteText {
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    static func bind(_ handle: OpaquePointer?, _ index: Int32, _ text: String) {
         var text = text
         text.withUTF8 { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else {

@@ -47,6 +47,30 @@ struct AuditAndFilesTests {
         #expect(entry.hash == SHA256.hex(entry.previousHash + "\n" + entry.canonicalText))
     }
 
+    @Test("timestamps are written exactly as Foundation's ISO 8601 style writes them")
+    func timestampsMatchFoundation() {
+        // Stored audit chains were hashed over Foundation's text: the fast formatter must never differ from it.
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        var generator = SystemRandomNumberGenerator()
+        var dates = [0, 951_782_400, 951_868_799.999, 978_307_200, 4_107_542_400, 253_402_300_799.999, 1_803_456_789.123]
+            .map { Date(timeIntervalSince1970: $0) }
+        for index in 0..<20_000 {
+            // Whole milliseconds as the store keeps them, some a hair off, and arbitrary doubles, 1970 to 2200.
+            let milliseconds = Double(Int64.random(in: 0...7_258_118_400_000, using: &generator)) / 1000
+            let noise = index % 3 == 1 ? Double.random(in: -1e-6...1e-6, using: &generator) : 0
+            dates.append(Date(timeIntervalSince1970: index % 3 == 2 ? Double.random(in: 0...7_258_118_400, using: &generator)
+                                                                    : milliseconds + noise))
+        }
+        var mismatches: [String] = []
+        for date in dates where Timestamp.format(date) != style.format(date) {
+            mismatches.append("\(date.timeIntervalSince1970): \(Timestamp.format(date)) ≠ \(style.format(date))")
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")
+        // Outside the years the fast path writes, Foundation answers.
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1)) == style.format(Date(timeIntervalSince1970: -1)))
+    }
+
     @Test("CSV reads quoted commas, doubled quotes and CRLF line ends")
     func csvQuoting() throws {
         let table = try CSVTable(parsing: "id,name\r\nm1,\"Dupont, père et fils\"\r\nm2,\"Le \"\"Bon\"\" Pain\"\r\n", required: ["id"])

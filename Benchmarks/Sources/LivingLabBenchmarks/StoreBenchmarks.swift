@@ -104,29 +104,70 @@ enum StoreBenchmarks {
                       note: "WAL, synchronous=FULL on both sides; the store adds the unique (protocol, idempotency key) index, the gate check and one audit entry per batch")
     }
 
-    /// One outcome per transaction, acknowledged once durable, against a raw single-row insert + commit.
-    static func durableSingle(count: Int) throws -> Figure {
-        let lab = try BenchmarkLab(merchants: 20)
+    /// One outcome per transaction, acknowledged once durable, against a raw single-row insert + commit, and against a
+    /// raw commit of the rows the store's invariants make it write (the outcome under a unique key, one audit row).
+    ///
+    /// Every file is first written until its write-ahead log has filled once and restarted from its beginning, the
+    /// state of any lab that has been running for a while: while a WAL file still grows, every fsync also writes the
+    /// file's new size, which made whichever side was still growing look slower.
+    static func durableSingle(count: Int) throws -> [Figure] {
+        let full = try singleOutcomeCommits(count: count, durability: .full)
+        let normal = try singleOutcomeCommits(count: count / 2, durability: .normal)
+        let figure = Samples(full.store), bare = Samples(full.bare), sameRows = Samples(full.sameRows)
+        let cpu = (store: 1e6 / Samples(normal.store).median, bare: 1e6 / Samples(normal.bare).median,
+                   sameRows: 1e6 / Samples(normal.sameRows).median)
+        return [
+            Figure(name: "one durable acknowledged outcome (own transaction)", unit: "rows/s", samples: figure, baseline: bare,
+                   baselineName: "raw INSERT + COMMIT", higherIsBetter: true, target: "≥ 80 % of baseline",
+                   met: figure.median >= 0.8 * bare.median,
+                   note: String(format: "WAL, synchronous=FULL on every side, every log already wrapped once; the commit's fsync dominates. Without it (synchronous=NORMAL, same run) a commit costs %.0f µs in the store, %.0f µs raw, %.0f µs raw with the same rows as the store. The baseline writes one page per commit; the store writes three (outcome, idempotency index, audit entry), and on this disk a commit of more than one page is fsynced ~35%% slower: see the next row", cpu.store, cpu.bare, cpu.sameRows)),
+            Figure(name: "one durable acknowledged outcome, against the same rows written raw", unit: "rows/s", samples: figure,
+                   baseline: sameRows, baselineName: "raw INSERT under a unique key + audit row + COMMIT", higherIsBetter: true,
+                   target: "≥ 80 % of baseline (proposed)", met: figure.median >= 0.8 * sameRows.median,
+                   note: "what the store adds to the writes its invariants require (idempotent replays, an audit entry committed with every change): the gate check, building and hashing the audit entry, GRDB's transaction"),
+        ]
+    }
+
+    /// Rates of single-outcome commits — the store, a bare raw table, a raw table with the store's rows — interleaved,
+    /// after every write-ahead log has wrapped once.
+    private static func singleOutcomeCommits(count: Int, durability: StoreConfiguration.Durability) throws
+        -> (store: [Double], bare: [Double], sameRows: [Double])
+    {
+        let lab = try BenchmarkLab(merchants: 20, durability: durability)
         defer { lab.remove() }
-        let raw = try RawSQLite(path: lab.folder.appendingPathComponent("raw.sqlite").path, synchronous: "FULL")
-        var storeRates: [Double] = []
-        var rawRates: [Double] = []
-        let rows = lab.outcomes(count, batch: 0)
-        for (index, row) in rows.enumerated() {
-            let submission = [row.submission]
-            if index % 2 == 0 {
-                storeRates.append(1 / (try nanoseconds { _ = try lab.store.recordOutcomes(submission, actor: "bench") } / 1e9))
-                rawRates.append(1 / (try nanoseconds { try raw.insert([row]) } / 1e9))
-            } else {
-                rawRates.append(1 / (try nanoseconds { try raw.insert([row]) } / 1e9))
-                storeRates.append(1 / (try nanoseconds { _ = try lab.store.recordOutcomes(submission, actor: "bench") } / 1e9))
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        let barePath = lab.folder.appendingPathComponent("bare.sqlite").path
+        let sameRowsPath = lab.folder.appendingPathComponent("same-rows.sqlite").path
+        let bare = try RawSQLite(path: barePath, synchronous: synchronous)
+        let sameRows = try RawSQLite(path: sameRowsPath, synchronous: synchronous, keysAndAudit: true)
+        // SQLite checkpoints once the log holds 1,000 pages, then restarts it from the beginning.
+        func walPages(_ path: String) -> Int {
+            var info = stat()
+            return stat(path + "-wal", &info) == 0 ? Int(info.st_size) / (4096 + 24) : 0
+        }
+        func warmUp(_ path: String, batch: Int, _ commit: (BenchmarkOutcome) throws -> Void) throws {
+            var rows = lab.outcomes(20_000, batch: batch).makeIterator()
+            while walPages(path) < 1000, let row = rows.next() { try commit(row) }
+            for _ in 0..<50 { if let row = rows.next() { try commit(row) } }
+        }
+        try warmUp(lab.path, batch: 1) { _ = try lab.store.recordOutcomes([$0.submission], actor: "bench") }
+        try warmUp(barePath, batch: 2) { try bare.insert([$0]) }
+        try warmUp(sameRowsPath, batch: 3) { try sameRows.insert([$0]) }
+
+        var rates: [[Double]] = [[], [], []]
+        let sides: [(BenchmarkOutcome) throws -> Void] = [
+            { _ = try lab.store.recordOutcomes([$0.submission], actor: "bench") },
+            { try bare.insert([$0]) },
+            { try sameRows.insert([$0]) },
+        ]
+        for (index, row) in lab.outcomes(count, batch: 0).enumerated() {
+            // Rotate which side goes first so that none always follows the same one.
+            for turn in 0..<3 {
+                let side = (index + turn) % 3
+                rates[side].append(1 / (try nanoseconds { try sides[side](row) } / 1e9))
             }
         }
-        let figure = Samples(storeRates), baseline = Samples(rawRates)
-        return Figure(name: "one durable acknowledged outcome (own transaction)", unit: "rows/s", samples: figure, baseline: baseline,
-                      baselineName: "raw INSERT + COMMIT", higherIsBetter: true, target: "≥ 80 % of baseline",
-                      met: figure.median >= 0.8 * baseline.median,
-                      note: "WAL, synchronous=FULL on both sides; each commit's fsync dominates, and the store's commit writes three B-tree pages (outcome, idempotency index, audit entry) where the baseline writes one")
+        return (rates[0], rates[1], rates[2])
     }
 
     /// A consent-gate decision with 200 merchants × 5 protocols × 1,000 consent events each (1,000,000 events) loaded.

@@ -57,7 +57,7 @@ func run(_ name: String, _ body: () throws -> Figure) {
 }
 
 run("ingestion") { try StoreBenchmarks.ingestion(batches: quick ? 10 : 40) }
-run("durable single outcome") { try StoreBenchmarks.durableSingle(count: quick ? 50 : 300) }
+runAll("durable single outcome") { try StoreBenchmarks.durableSingle(count: quick ? 60 : 300) }
 runAll("consent gate") { try StoreBenchmarks.gateDecision(eventsPerPair: quick ? 100 : 1000) }
 run("memory") {
     let idle = try child("idle")

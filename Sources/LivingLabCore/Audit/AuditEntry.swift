@@ -20,6 +20,14 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     /// Builds the next entry of the chain and computes its hash.
     public init(sequence: Int64, at: Date, actor: String, action: String, subjects: [String], details: JSONValue,
                 previousHash: String) {
+        self.init(sequence: sequence, at: at, actor: actor, action: action, subjects: subjects, details: details,
+                  detailsText: details.canonicalText, previousHash: previousHash)
+    }
+
+    /// Builds the next entry of the chain when the caller already holds `details.canonicalText` (the store writes
+    /// that text to its column too, and an outcome batch's entry is built for every batch).
+    public init(sequence: Int64, at: Date, actor: String, action: String, subjects: [String], details: JSONValue,
+                detailsText: String, previousHash: String) {
         self.sequence = sequence
         // Millisecond precision: what is hashed must survive a round trip through the store exactly.
         self.at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000)
@@ -29,11 +37,13 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         self.details = details
         self.previousHash = previousHash
         self.hash = ""
-        self.hash = computedHash
+        self.hash = Self.hash(previousHash: previousHash, canonicalText: canonicalText(detailsText: detailsText))
     }
 
     /// The canonical text that is hashed.
-    public var canonicalText: String {
+    public var canonicalText: String { canonicalText(detailsText: details.canonicalText) }
+
+    private func canonicalText(detailsText: String) -> String {
         // The members in sorted key order, written straight: the same text as the object
         // {"action", "actor", "at", "details", "seq", "subjects"} through `JSONValue.canonicalText`, which chains
         // already stored were hashed over.
@@ -45,7 +55,7 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         out += ",\"at\":"
         JSONValue.writeQuoted(Timestamp.format(at), into: &out)
         out += ",\"details\":"
-        details.writeCanonical(into: &out)
+        out += detailsText
         out += ",\"seq\":"
         JSONValue.number(Double(sequence)).writeCanonical(into: &out)
         out += ",\"subjects\":["
@@ -58,7 +68,9 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     }
 
     /// SHA-256 over the previous hash and the canonical text.
-    public var computedHash: String {
+    public var computedHash: String { Self.hash(previousHash: previousHash, canonicalText: canonicalText) }
+
+    private static func hash(previousHash: String, canonicalText: String) -> String {
         var hasher = SHA256()
         hasher.update(previousHash)
         hasher.update("\n")
