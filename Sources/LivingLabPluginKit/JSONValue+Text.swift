@@ -11,73 +11,86 @@ extension JSONValue {
     /// Parses JSON text (RFC 8259).
     static func parse(_ text: String) throws -> JSONValue {
         var text = text
-        return try text.withUTF8 { bytes in
-            var reader = Reader(bytes: bytes)
-            reader.skipSpace()
-            let value = try reader.value(depth: 0)
-            reader.skipSpace()
-            guard reader.index == bytes.count else { throw reader.error("unexpected text after the value") }
-            return value
-        }
+        return try text.withUTF8 { try parse(bytes: $0) }
+    }
+
+    /// Parses JSON text given as UTF-8 bytes; invalid UTF-8 inside strings reads as U+FFFD, as `String(decoding:)` does.
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var reader = Reader(bytes: bytes)
+        reader.skipSpace()
+        let value = try reader.value(depth: 0)
+        try reader.expectEnd()
+        return value
     }
 
     /// Writes compact JSON text with object keys sorted, so equal values always give equal text.
-    func write(into out: inout String) {
+    func write(into out: inout JSONTextWriter) {
         switch self {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out.append("null")
+        case .bool(let flag): out.append(flag ? "true" : "false")
         case .number(let number):
             if !number.isFinite {
-                out += "null"
+                out.append("null")
             } else if number == number.rounded(), abs(number) < 9.007_199_254_740_992e15 {
-                out += String(Int64(number))
+                out.append(integer: Int64(number))
             } else {
-                out += "\(number)"
+                out.append(number.description)
             }
-        case .string(let text): Self.writeString(text, into: &out)
+        case .string(let text): out.append(quoted: text)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                Self.writeString(key, into: &out)
-                out += ":"
-                members[key]!.write(into: &out)
-            }
-            out += "}"
+            Self.write(members, into: &out)
         }
     }
 
-    private static func writeString(_ text: String, into out: inout String) {
-        out += "\""
-        // Most strings need no escaping: append them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += text
-            out += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                out += "\\u00" + String(s.value >> 4, radix: 16) + String(s.value & 0xF, radix: 16)
-            default: out.unicodeScalars.append(scalar)
+    /// Writes an object's members in key order, sorting their dictionary positions in a temporary buffer (on the stack
+    /// for small objects) rather than building an array of sorted keys and looking each one up again.
+    private static func write(_ members: [String: JSONValue], into out: inout JSONTextWriter) {
+        out.append(UInt8(ascii: "{"))
+        let count = members.count
+        if count > 0 {
+            withUnsafeTemporaryAllocation(of: Dictionary<String, JSONValue>.Index.self, capacity: count) { buffer in
+                var order = buffer
+                var position = members.startIndex
+                for slot in 0..<count {
+                    (order.baseAddress! + slot).initialize(to: position)
+                    members.formIndex(after: &position)
+                }
+                let keys = members.keys
+                if count <= 16 {
+                    // Insertion sort: the generic sort's set-up costs more than sorting a request's few members.
+                    for slot in 1..<count {
+                        let moving = order[slot]
+                        var hole = slot
+                        while hole > 0, keys[moving] < keys[order[hole - 1]] {
+                            order[hole] = order[hole - 1]
+                            hole -= 1
+                        }
+                        order[hole] = moving
+                    }
+                } else {
+                    order.sort { keys[$0] < keys[$1] }
+                }
+                for slot in 0..<count {
+                    if slot > 0 { out.append(UInt8(ascii: ",")) }
+                    let member = members[order[slot]]
+                    out.append(quoted: member.key)
+                    out.append(UInt8(ascii: ":"))
+                    member.value.write(into: &out)
+                }
+                order.deinitialize()
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "}"))
     }
 
-    private struct Reader {
+    struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
@@ -98,37 +111,102 @@ extension JSONValue {
             return value
         }
 
+        /// Fails unless only white space is left.
+        mutating func expectEnd() throws {
+            skipSpace()
+            guard index == bytes.count else { throw error("unexpected text after the value") }
+        }
+
+        /// A member name as read: where its bytes lie, and its decoded text when it has escapes.
+        struct MemberName {
+            /// The bytes between the quotes.
+            var range: Range<Int>
+            /// The decoded text of a name with escapes; `nil` when the bytes are the text.
+            var decoded: String?
+
+            /// Whether the name is `literal`, compared byte for byte when it has no escapes.
+            @inline(__always)
+            func isEqual(to literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+                if let decoded { return decoded == literal.description }
+                guard range.count == literal.utf8CodeUnitCount else { return false }
+                // Names are short: a byte loop beats a call to memcmp.
+                var offset = 0
+                while offset < range.count {
+                    if bytes[range.lowerBound + offset] != literal.utf8Start[offset] { return false }
+                    offset += 1
+                }
+                return true
+            }
+        }
+
+        func text(of name: MemberName) -> String {
+            name.decoded ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[name.range]), as: UTF8.self)
+        }
+
+        /// Reads an object's `{`; `false` when the object is empty (its `}` is read too).
+        mutating func beginObject() -> Bool {
+            index += 1
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "}") else { return true }
+            index += 1
+            return false
+        }
+
+        /// Reads a member's name and the `:` after it, leaving the reader at the value.
+        mutating func memberName() throws -> MemberName {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let name: MemberName
+            if let range = plainString() {
+                name = MemberName(range: range, decoded: nil)
+            } else {
+                let start = index
+                let decoded = try escapedString()
+                name = MemberName(range: start + 1..<index - 1, decoded: decoded)
+            }
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipSpace()
+            return name
+        }
+
+        /// Reads what follows a member's value: `true` after a `,`, `false` after the object's `}`.
+        mutating func nextMember() throws -> Bool {
+            skipSpace()
+            guard index < bytes.count else { throw error("unexpected end of text in an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                return true
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
+            index += 1
+            return false
+        }
+
+        /// Reads a member's value, taking the commonest kind, a string without escapes, without a call.
+        @inline(__always)
+        mutating func memberValue(depth: Int) throws -> JSONValue {
+            if depth < 512, index < bytes.count, bytes[index] == UInt8(ascii: "\""), let range = plainString() {
+                return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+            }
+            return try value(depth: depth)
+        }
+
         mutating func value(depth: Int) throws -> JSONValue {
             guard depth < 512 else { throw error("nested deeper than 512 levels") }
             guard index < bytes.count else { throw error("unexpected end of text") }
             switch bytes[index] {
             case UInt8(ascii: "{"):
-                index += 1
-                var members: [String: JSONValue] = [:]
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return .object(members)
-                }
-                while true {
-                    skipSpace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                    let key = try string()
-                    skipSpace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                    index += 1
-                    skipSpace()
-                    members[key] = try value(depth: depth + 1)
-                    skipSpace()
-                    guard index < bytes.count else { throw error("unexpected end of text in an object") }
-                    if bytes[index] == UInt8(ascii: ",") {
-                        index += 1
-                        continue
-                    }
-                    guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
-                    index += 1
-                    return .object(members)
-                }
+                guard beginObject() else { return .object([:]) }
+                // Most objects are small: one allocation for up to six members instead of growing from one (and
+                // `init(minimumCapacity:)`, unlike `reserveCapacity`, skips the generic resize path).
+                var members = [String: JSONValue](minimumCapacity: 4)
+                repeat {
+                    let name = try memberName()
+                    members[text(of: name)] = try memberValue(depth: depth + 1)
+                } while try nextMember()
+                return .object(members)
             case UInt8(ascii: "["):
                 index += 1
                 var items: [JSONValue] = []
@@ -175,7 +253,7 @@ extension JSONValue {
                 integerDigits += 1
             }
             let followedByMore = cursor < bytes.count
-                && ([UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[cursor])
+                && (bytes[cursor] == UInt8(ascii: ".") || bytes[cursor] == UInt8(ascii: "e") || bytes[cursor] == UInt8(ascii: "E")
                     || (bytes[cursor] >= UInt8(ascii: "0") && bytes[cursor] <= UInt8(ascii: "9")))
             let leadingZero = integerDigits > 1 && bytes[start + (negative ? 1 : 0)] == UInt8(ascii: "0")
             if integerDigits > 0, !followedByMore, !leadingZero {
@@ -212,18 +290,53 @@ extension JSONValue {
         }
 
         mutating func string() throws -> String {
+            if let range = plainString() { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+            return try escapedString()
+        }
+
+        /// Reads a string that has no escapes or control characters and returns the range of its bytes between the
+        /// quotes; returns `nil` without moving when it has some, for ``escapedString()`` to read.
+        mutating func plainString() -> Range<Int>? {
+            let start = index + 1  // after the opening quote
+            var end = start
+            // Eight bytes at a time while eight remain: one load and a few integer operations find the first quote,
+            // backslash or control byte, where a byte loop would take three unpredictable branches per byte.
+            if let base = bytes.baseAddress {
+                while end + 8 <= bytes.count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self))
+                    let special = Self.specialBytes(in: word)
+                    if special != 0 {
+                        end += special.trailingZeroBitCount / 8
+                        break
+                    }
+                    end += 8
+                }
+            }
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+                end += 1
+            }
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+            index = end + 1
+            return start..<end
+        }
+
+        /// A word whose lowest set bit falls in the first byte of `word` (in memory order) that is a quote, a backslash
+        /// or a control character, or zero when there is none. Bits above the first such byte may be spurious.
+        @inline(__always)
+        static func specialBytes(in word: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            let quotes = zeroBytes(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
+            let backslashes = zeroBytes(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
+            let controls = (word &- ones &* 0x20) & ~word & highs
+            return quotes | backslashes | controls
+        }
+
+        /// Reads any string, decoding its escapes.
+        mutating func escapedString() throws -> String {
             index += 1  // the opening quote
-            let start = index
-            // Fast path: no escapes.
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
-                index += 1
-            }
-            guard index < bytes.count else { throw error("unterminated string") }
-            if bytes[index] == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            }
-            var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            var scalars: [UInt8] = []
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {

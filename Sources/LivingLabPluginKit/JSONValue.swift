@@ -73,9 +73,9 @@ public enum JSONValue: Codable, Sendable, Hashable {
 
     /// The value as compact JSON text with sorted keys (non-finite numbers are written as `null`).
     public var jsonText: String {
-        var out = ""
+        var out = JSONTextWriter()
         write(into: &out)
-        return out
+        return out.string()
     }
 
     /// The member named `key` of an object, or `nil` (also for non-objects).

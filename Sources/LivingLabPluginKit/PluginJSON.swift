@@ -44,61 +44,67 @@ enum PluginJSON {
     /// `at` goes through here, and Foundation's parser costs microseconds.
     static func fastParseDate(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { b -> Date? in
-            func digits(_ start: Int, _ count: Int) -> Int? {
-                guard start + count <= b.count else { return nil }
-                var value = 0
-                for i in start..<(start + count) {
-                    let d = Int(b[i]) - 48
-                    guard (0...9).contains(d) else { return nil }
-                    value = value * 10 + d
-                }
-                return value
-            }
-            guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
-                  b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-                  let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-                  let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-                  (1...12).contains(month), hour < 24, minute < 60, second < 60
-            else { return nil }
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-            guard (1...monthDays).contains(day) else { return nil }
-            var index = 19
-            var fraction = 0.0
-            if b[index] == UInt8(ascii: ".") {
-                index += 1
-                var scale = 0.1
-                let start = index
-                while index < b.count, (48...57).contains(b[index]) {
-                    fraction += Double(b[index] - 48) * scale
-                    scale /= 10
-                    index += 1
-                }
-                guard index > start else { return nil }
-            }
-            guard index < b.count else { return nil }
-            var offset = 0
-            if b[index] == UInt8(ascii: "Z") {
-                index += 1
-            } else if b[index] == UInt8(ascii: "+") || b[index] == UInt8(ascii: "-") {
-                guard index + 6 <= b.count, b[index + 3] == UInt8(ascii: ":"),
-                      let h = digits(index + 1, 2), let m = digits(index + 4, 2) else { return nil }
-                offset = (h * 3600 + m * 60) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
-                index += 6
-            } else {
-                return nil
-            }
-            guard index == b.count else { return nil }
-            // Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
-            let y = month <= 2 ? year - 1 : year
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yoe = y - era * 400
-            let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-            let days = era * 146_097 + doe - 719_468
-            let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return text.withUTF8 { fastParseDate(bytes: $0) }
+    }
+
+    /// ``fastParseDate(_:)`` over the UTF-8 bytes of the text, as they sit in a request.
+    static func fastParseDate(bytes b: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard b.count >= 20, let p = b.baseAddress else { return nil }
+        // A digit's value; any other byte gives 10 or more (the subtraction wraps), which the range checks refuse.
+        @inline(__always) func digit(_ i: Int) -> Int { Int(p[i] &- UInt8(ascii: "0")) }
+        @inline(__always) func pair(_ i: Int) -> Int? {
+            let high = digit(i), low = digit(i + 1)
+            return high < 10 && low < 10 ? high * 10 + low : nil
         }
+        guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "T"),
+              p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":"),
+              let century = pair(0), let yearOfCentury = pair(2), let month = pair(5), let day = pair(8),
+              let hour = pair(11), let minute = pair(14), let second = pair(17),
+              (1...12).contains(month), hour < 24, minute < 60, second < 60
+        else { return nil }
+        let year = century * 100 + yearOfCentury
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays: Int
+        switch month {
+        case 2: monthDays = leap ? 29 : 28
+        case 4, 6, 9, 11: monthDays = 30
+        default: monthDays = 31
+        }
+        guard (1...monthDays).contains(day) else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if p[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < b.count, digit(index) < 10 {
+                fraction += Double(digit(index)) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < b.count else { return nil }
+        var offset = 0
+        if p[index] == UInt8(ascii: "Z") {
+            index += 1
+        } else if p[index] == UInt8(ascii: "+") || p[index] == UInt8(ascii: "-") {
+            guard index + 6 <= b.count, p[index + 3] == UInt8(ascii: ":"),
+                  let h = pair(index + 1), let m = pair(index + 4) else { return nil }
+            offset = (h * 3600 + m * 60) * (p[index] == UInt8(ascii: "-") ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == b.count else { return nil }
+        // Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }

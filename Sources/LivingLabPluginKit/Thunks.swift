@@ -19,7 +19,8 @@ typealias MessageOut = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 final class InstanceBox {
     let plugin: any SolutionPlugin
     let host: PluginHost
-    var merchants: [String: MerchantContext] = [:]
+    /// Boxed: a request's lookup then copies one reference out of the dictionary, not the context's four fields.
+    var merchants: [String: ActiveMerchant] = [:]
 
     init(plugin: any SolutionPlugin, host: PluginHost) {
         self.plugin = plugin
@@ -29,6 +30,15 @@ final class InstanceBox {
     static func from(_ instance: UnsafeMutableRawPointer?) throws -> InstanceBox {
         guard let instance else { throw PluginError.internal("the host passed a NULL instance") }
         return Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+    }
+}
+
+/// A merchant the instance serves, as the plugin sees it.
+final class ActiveMerchant {
+    let context: MerchantContext
+
+    init(_ context: MerchantContext) {
+        self.context = context
     }
 }
 
@@ -111,7 +121,7 @@ func activateThunk(
             merchantID: merchantID, fields: fieldStrings, arm: try text(arm, "the arm"),
             configuration: try json(armConfiguration, "the arm configuration", default: [:]))
         try box.plugin.activate(context)
-        box.merchants[merchantID] = context
+        box.merchants[merchantID] = ActiveMerchant(context)
     }
 }
 
@@ -126,24 +136,12 @@ func handleThunk(
             throw PluginError(
                 .invalid, "the plugin is not active for merchant \(merchantID): activate it before sending requests")
         }
-        let wire = try json(request, "the request", default: .null)
-        guard var members = wire.object else {
-            throw PluginError.invalid("a request must be a JSON object such as {\"action\": \"...\"}, got \(wire.jsonText)")
-        }
-        guard let action = members.removeValue(forKey: "action")?.string, !action.isEmpty else {
-            throw PluginError.invalid("the request has no \"action\" string: add one, e.g. {\"action\": \"status\"}")
-        }
-        let at: Date
-        if let stamp = members.removeValue(forKey: "at"), stamp != .null {
-            guard let text = stamp.string, let date = PluginJSON.parseDate(text) else {
-                throw PluginError.invalid("\"at\" must be an ISO-8601 date such as 2026-05-04T10:00:00Z, got \(stamp.jsonText)")
-            }
-            at = date
-        } else {
-            at = box.host.now()
-        }
-        let answer = try box.plugin.handle(PluginRequest(action: action, body: .object(members), at: at), for: merchant)
-        response?.pointee = strdup(answer.jsonText)
+        let parsed = try PluginRequest(wire: request, now: { box.host.now() })
+        let answer = try box.plugin.handle(parsed, for: merchant.context)
+        guard let response else { return }
+        var text = JSONTextWriter()
+        answer.write(into: &text)
+        response.pointee = text.cString()
     }
 }
 

@@ -109,7 +109,8 @@ public final class PluginInstance: Sendable {
     public func handle(merchantID: String, request: String) throws(PluginCallError) -> String {
         let descriptor = binary.descriptor.pointer
         return try state.withLock { state throws(PluginCallError) -> String in
-            guard state.active[merchantID] != nil else {
+            // `index(forKey:)` looks the merchant up without copying its activation out of the dictionary.
+            guard state.active.index(forKey: merchantID) != nil else {
                 throw PluginCallError(
                     .notActive,
                     message: "\(identity.id) is not active for merchant \(merchantID): the merchant must be enrolled in a "
@@ -118,7 +119,13 @@ public final class PluginInstance: Sendable {
             }
             var response: UnsafeMutablePointer<CChar>?
             var message: UnsafeMutablePointer<CChar>?
-            let status = descriptor.pointee.handle!(state.handle?.pointer, merchantID, request, &response, &message)
+            // `withCString` lends the strings' own bytes (or a stack copy of a small one); passing a String straight to
+            // a C function pointer would copy each into a new heap array on every call.
+            let status = merchantID.withCString { merchantID in
+                request.withCString { request in
+                    descriptor.pointee.handle!(state.handle?.pointer, merchantID, request, &response, &message)
+                }
+            }
             let responseText = Self.take(response, descriptor)
             let text = Self.take(message, descriptor)
             guard status == LIVINGLAB_OK else { throw PluginCallError(status: status, message: text, plugin: identity) }
