@@ -19,8 +19,8 @@ typealias MessageOut = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 final class InstanceBox {
     let plugin: any SolutionPlugin
     let host: PluginHost
-    /// Boxed: a request's lookup then copies one reference out of the dictionary, not the context's four fields.
-    var merchants: [String: ActiveMerchant] = [:]
+    /// Boxed: a request's lookup then copies one reference out of the table, not the context's four fields.
+    var merchants = MerchantTable()
 
     init(plugin: any SolutionPlugin, host: PluginHost) {
         self.plugin = plugin
@@ -121,7 +121,7 @@ func activateThunk(
             merchantID: merchantID, fields: fieldStrings, arm: try text(arm, "the arm"),
             configuration: try json(armConfiguration, "the arm configuration", default: [:]))
         try box.plugin.activate(context)
-        box.merchants[merchantID] = ActiveMerchant(context)
+        box.merchants.set(ActiveMerchant(context), id: merchantID)
     }
 }
 
@@ -131,10 +131,10 @@ func handleThunk(
 ) -> Int32 {
     guarded(message) {
         let box = try InstanceBox.from(instance)
-        let merchantID = try text(merchantID, "the merchant id")
-        guard let merchant = box.merchants[merchantID] else {
-            throw PluginError(
-                .invalid, "the plugin is not active for merchant \(merchantID): activate it before sending requests")
+        guard let merchantID else { throw PluginError.invalid("the merchant id is NULL") }
+        guard let merchant = box.merchants.merchant(id: merchantID) else {
+            throw PluginError(.invalid,
+                              "the plugin is not active for merchant \(String(cString: merchantID)): activate it before sending requests")
         }
         let parsed = try PluginRequest(wire: request, now: { box.host.now() })
         let answer = try box.plugin.handle(parsed, for: merchant.context)
@@ -152,7 +152,7 @@ func deactivateThunk(_ instance: UnsafeMutableRawPointer?, _ merchantID: UnsafeP
         let box = try InstanceBox.from(instance)
         let merchantID = try text(merchantID, "the merchant id")
         // Forget the merchant even if the plugin's own clean-up fails: consent withdrawal must stop requests.
-        defer { box.merchants[merchantID] = nil }
+        defer { box.merchants.remove(id: merchantID) }
         try box.plugin.deactivate(merchantID: merchantID)
     }
 }
