@@ -88,7 +88,7 @@ extension PluginRequest {
                         parts.at = .value(try reader.value(depth: 1))
                     }
                 } else {
-                    if parts.body.isEmpty { parts.body = Dictionary(minimumCapacity: 4) }
+                    if parts.body.isEmpty { parts.body = JSONValue.smallObject }
                     parts.body[reader.text(of: name)] = try reader.memberValue(depth: 1)
                 }
             } while try reader.nextMember()

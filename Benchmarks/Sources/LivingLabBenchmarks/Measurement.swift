@@ -1,7 +1,7 @@
 import Foundation
 
 /// Samples of one figure (per-operation times in nanoseconds, or rates), summarised as min / median / p99 / max.
-struct Samples {
+struct Samples: Codable {
     var values: [Double]
 
     init(_ values: [Double]) { self.values = values.sorted() }
@@ -30,7 +30,7 @@ func nanoseconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 /// One row of the results table.
-struct Figure {
+struct Figure: Codable {
     var name: String
     var unit: String
     var samples: Samples

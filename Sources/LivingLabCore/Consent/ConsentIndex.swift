@@ -239,12 +239,15 @@ public struct ConsentIndex: Sendable {
 }
 
 /// Short ids (merchant and protocol ids) → small integers, in an open-addressing table hashed with FNV-1a over the
-/// id's UTF-8 bytes: the gate looks one up on every decision, and for ids of a few bytes this costs a fraction of the
-/// standard library's seeded SipHash.
-struct IDTable: Sendable {
+/// id's UTF-8 bytes: the gate looks one up on every decision (and the runtime one per plugin call), and for ids of a
+/// few bytes this costs a fraction of the standard library's seeded SipHash.
+package struct IDTable: Sendable {
     private var keys: [String?] = Array(repeating: nil, count: 8)
     private var values: [Int] = Array(repeating: 0, count: 8)
-    private(set) var count = 0
+    package private(set) var count = 0
+
+    /// An empty table.
+    package init() {}
 
     @inline(__always)
     private static func hash(_ id: String) -> Int {
@@ -255,7 +258,7 @@ struct IDTable: Sendable {
 
     /// The value stored for `id`.
     @inline(__always)
-    func value(of id: String) -> Int? {
+    package func value(of id: String) -> Int? {
         let mask = keys.count - 1
         var bucket = Self.hash(id) & mask
         while let key = keys[bucket] {
@@ -266,7 +269,7 @@ struct IDTable: Sendable {
     }
 
     /// Stores `value` for `id`, replacing any earlier one.
-    mutating func set(_ value: Int, for id: String) {
+    package mutating func set(_ value: Int, for id: String) {
         if (count + 1) * 4 > keys.count * 3 { grow() }
         let mask = keys.count - 1
         var bucket = Self.hash(id) & mask
@@ -279,10 +282,18 @@ struct IDTable: Sendable {
         count += 1
     }
 
-    private mutating func grow() {
-        let old = zip(keys, values).compactMap { key, value in key.map { ($0, value) } }
-        keys = Array(repeating: nil, count: keys.count * 2)
-        values = Array(repeating: 0, count: keys.count)
+    /// Forgets `id`. Rare (a merchant leaves a trial): the table is rebuilt without it.
+    package mutating func remove(_ id: String) {
+        guard value(of: id) != nil else { return }
+        rebuild(capacity: keys.count, dropping: id)
+    }
+
+    private mutating func grow() { rebuild(capacity: keys.count * 2, dropping: nil) }
+
+    private mutating func rebuild(capacity: Int, dropping dropped: String?) {
+        let old = zip(keys, values).compactMap { key, value in key.flatMap { $0 == dropped ? nil : ($0, value) } }
+        keys = Array(repeating: nil, count: capacity)
+        values = Array(repeating: 0, count: capacity)
         count = 0
         for (key, value) in old { set(value, for: key) }
     }

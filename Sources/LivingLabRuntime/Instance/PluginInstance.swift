@@ -1,4 +1,5 @@
 import Foundation
+import LivingLabCore
 import LivingLabPluginABI
 import Synchronization
 
@@ -33,7 +34,18 @@ public final class PluginInstance: Sendable {
 
     private struct State: Sendable {
         var handle: Handle?
-        var active: [String: Activation] = [:]
+        var active: [String: Activation] = [:] {
+            didSet { activeIDs = Self.table(of: active) }
+        }
+        /// The active merchants' ids in an FNV-1a table: every request checks its merchant here, where a dictionary
+        /// lookup would hash the id with SipHash. Rebuilt when `active` changes, which is rare.
+        private(set) var activeIDs = IDTable()
+
+        private static func table(of active: [String: Activation]) -> IDTable {
+            var table = IDTable()
+            for id in active.keys { table.set(1, for: id) }
+            return table
+        }
     }
 
     /// The loaded library.
@@ -109,8 +121,7 @@ public final class PluginInstance: Sendable {
     public func handle(merchantID: String, request: String) throws(PluginCallError) -> String {
         let descriptor = binary.descriptor.pointer
         return try state.withLock { state throws(PluginCallError) -> String in
-            // `index(forKey:)` looks the merchant up without copying its activation out of the dictionary.
-            guard state.active.index(forKey: merchantID) != nil else {
+            guard state.activeIDs.value(of: merchantID) != nil else {
                 throw PluginCallError(
                     .notActive,
                     message: "\(identity.id) is not active for merchant \(merchantID): the merchant must be enrolled in a "
