@@ -20,8 +20,8 @@ public struct ConsentIndex: Sendable {
         public var language: String
     }
 
-    /// One merchant's consent periods for one protocol. The fields the gate reads sit in parallel arrays of plain
-    /// values, so a decision touches no reference-counted storage.
+    /// One merchant's consent periods for one protocol. The gate reads plain values only: the newest period inline,
+    /// older ones from two arrays side by side (start times to search, and each period's packed facts).
     struct Timeline: Sendable {
         /// What the gate reads of one period once it has found it, packed so that it sits in one cache line.
         struct Facts: Sendable {
