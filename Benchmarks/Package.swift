@@ -6,7 +6,8 @@ import PackageDescription
 let livingLab = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
 
 // Benchmarks live apart from the main package so they never slow its build or CI.
-// Run them with `swift run -c release --package-path Benchmarks livinglab-benchmarks` (see BENCHMARKS.md).
+// Build and run them with `swift build -c release --package-path Benchmarks && Benchmarks/.build/release/livinglab-benchmarks`
+// (see BENCHMARKS.md; `swift run` alone would not build the plugin library the suite loads).
 let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(

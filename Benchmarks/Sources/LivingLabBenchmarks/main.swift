@@ -1,7 +1,7 @@
 import Foundation
 
 // LivingLab's benchmark suite: every figure next to a baseline measured in the same run.
-// Usage: swift run -c release --package-path Benchmarks livinglab-benchmarks [--quick]
+// Usage (see BENCHMARKS.md): swift build -c release --package-path Benchmarks && Benchmarks/.build/release/livinglab-benchmarks [--quick] [--only NAME]
 let arguments = CommandLine.arguments.dropFirst()
 
 if arguments.first == "--child" {

@@ -105,7 +105,8 @@ public enum Timestamp {
         guard seconds >= 0, seconds < 253_402_300_800 else {
             return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
         }
-        let milliseconds = Int((sinceReference - wholeSeconds) * 1000)
+        // A fraction a hair under 1 can round to 1000 once multiplied: it still belongs to this second.
+        let milliseconds = min(Int((sinceReference - wholeSeconds) * 1000), 999)
         let total = Int(seconds)
         let (year, month, day) = civilDate(daysSince1970: total / 86_400)
         let time = total % 86_400
