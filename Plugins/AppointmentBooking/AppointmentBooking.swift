@@ -33,9 +33,7 @@ public final class AppointmentBooking: SolutionPlugin {
 
     /// Reads the plugin-wide configuration: `timeZone` (IANA name, default "Europe/Paris").
     public init(host: PluginHost, configuration: JSONValue) throws {
-        let config = try ConfigurationReader(configuration, source: "plugin configuration")
-        clock = try StreetClock(
-            timeZoneIdentifier: config.string("timeZone", default: "Europe/Paris", meaning: "the street's time zone"))
+        clock = try StreetClock(pluginConfiguration: configuration)
         self.host = host
     }
 

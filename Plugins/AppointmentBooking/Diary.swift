@@ -374,12 +374,7 @@ struct Diary {
     mutating func bookings(_ body: RequestBody) throws -> JSONValue {
         let day = try body.has("date") ? requestedDay(body) : nil
         let statusHint = #"{"status": "booked"} (booked, completed, no-show or cancelled)"#
-        let status = try body.optionalString("status", hint: statusHint).map { text in
-            guard let status = Appointment.Status(rawValue: text) else {
-                throw Rejection.invalidField("unknown status '\(text)': send \(statusHint)")
-            }
-            return status
-        }
+        let status = try body.optionalCase("status", as: Appointment.Status.self, hint: statusHint)
         var list = Array(state.open.values)
         if let day {
             list = try archive.bookingIDs(on: day).compactMap { try findBooking($0) }

@@ -328,12 +328,7 @@ struct OrderDesk {
     mutating func orders(_ body: RequestBody) throws -> JSONValue {
         let day = try body.has("date") ? requestedDay(body) : nil
         let statusHint = #"{"status": "placed"} (placed, ready, collected, no-show or cancelled)"#
-        let status = try body.optionalString("status", hint: statusHint).map { text in
-            guard let status = PickupOrder.Status(rawValue: text) else {
-                throw Rejection.invalidField("unknown status '\(text)': send \(statusHint)")
-            }
-            return status
-        }
+        let status = try body.optionalCase("status", as: PickupOrder.Status.self, hint: statusHint)
         var list = Array(state.open.values)
         if let day {
             list = try archive.orderIDs(on: day).compactMap { try findOrder($0) }

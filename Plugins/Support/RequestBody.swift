@@ -54,6 +54,19 @@ package struct RequestBody {
         has(key) ? try string(key, hint: hint) : nil
     }
 
+    /// An optional value of a string-backed enumeration, such as a status filter; an unknown value is refused with
+    /// `hint`.
+    package func optionalCase<Value: RawRepresentable<String>>(_ key: String, as type: Value.Type, hint: String) throws
+        -> Value?
+    {
+        try optionalString(key, hint: hint).map { text in
+            guard let value = Value(rawValue: text) else {
+                throw Rejection.invalidField("unknown \(name(key)) '\(text)': send \(hint)")
+            }
+            return value
+        }
+    }
+
     /// An optional id chosen by the caller (an order or booking reference): 1 to 64 visible characters, so it
     /// can name a stored record.
     package func optionalIdentifier(_ key: String, hint: String) throws -> String? {

@@ -1,10 +1,18 @@
 import Foundation
+import LivingLabPluginKit
 
 /// The street's local time: shop hours are local, requests carry instants, so every slot is computed here.
 package struct StreetClock: Sendable {
     /// The street's time zone, from the plugin configuration key `timeZone`.
     package let timeZone: TimeZone
     private let calendar: Calendar
+
+    /// The clock a plugin configuration names with `timeZone` (an IANA name, default "Europe/Paris").
+    package init(pluginConfiguration configuration: JSONValue) throws {
+        let config = try ConfigurationReader(configuration, source: "plugin configuration")
+        try self.init(
+            timeZoneIdentifier: config.string("timeZone", default: "Europe/Paris", meaning: "the street's time zone"))
+    }
 
     /// A clock for an IANA time zone such as "Europe/Paris"; rejects unknown names as bad configuration.
     package init(timeZoneIdentifier: String) throws {

@@ -151,6 +151,10 @@ struct ClickAndCollectTests {
         let collected = try lab.call(
             "orders", ["date": "2026-12-01", "status": "collected"], at: "2026-12-01T10:06", as: OrderList.self)
         #expect(collected.orders.map(\.orderID) == ["done"])
+        let unknownStatus = lab.failure("orders", ["status": "lost"], at: "2026-12-01T10:06")
+        #expect(unknownStatus?.code == .invalid)
+        #expect(unknownStatus?.message.contains("unknown status 'lost'") == true)
+        #expect(unknownStatus?.message.contains("placed, ready, collected, no-show or cancelled") == true)
         let found = try lab.call("order", ["orderID": "done"], at: "2026-12-01T10:07", as: OrderEnvelope.self)
         #expect(found.order.status == "collected")
         let summary = try lab.call("summary", at: "2026-12-01T10:08", as: Summary.self)
