@@ -46,12 +46,7 @@ struct MerchantTable {
     /// Forgets a merchant. Rare (a withdrawal, the end of a trial): the table is rebuilt without it.
     mutating func remove(id: String) {
         guard merchant(id: id) != nil else { return }
-        let kept = zip(ids, merchants).compactMap { id, merchant in id.map { ($0, merchant!) } }
-            .filter { $0.0 != Array(id.utf8) }
-        ids = Array(repeating: nil, count: ids.count)
-        merchants = Array(repeating: nil, count: ids.count)
-        count = 0
-        for (bytes, merchant) in kept { set(merchant, id: String(decoding: bytes, as: UTF8.self)) }
+        rebuild(capacity: ids.count, dropping: Array(id.utf8))
     }
 
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
@@ -63,8 +58,8 @@ struct MerchantTable {
         return nil
     }
 
-    private mutating func rebuild(capacity: Int) {
-        let kept = zip(ids, merchants).compactMap { id, merchant in id.map { ($0, merchant!) } }
+    private mutating func rebuild(capacity: Int, dropping dropped: [UInt8]? = nil) {
+        let kept = zip(ids, merchants).compactMap { id, merchant in id.flatMap { $0 == dropped ? nil : ($0, merchant!) } }
         ids = Array(repeating: nil, count: capacity)
         merchants = Array(repeating: nil, count: capacity)
         count = 0

@@ -282,18 +282,10 @@ package struct IDTable: Sendable {
         count += 1
     }
 
-    /// Forgets `id`. Rare (a merchant leaves a trial): the table is rebuilt without it.
-    package mutating func remove(_ id: String) {
-        guard value(of: id) != nil else { return }
-        rebuild(capacity: keys.count, dropping: id)
-    }
-
-    private mutating func grow() { rebuild(capacity: keys.count * 2, dropping: nil) }
-
-    private mutating func rebuild(capacity: Int, dropping dropped: String?) {
-        let old = zip(keys, values).compactMap { key, value in key.flatMap { $0 == dropped ? nil : ($0, value) } }
-        keys = Array(repeating: nil, count: capacity)
-        values = Array(repeating: 0, count: capacity)
+    private mutating func grow() {
+        let old = zip(keys, values).compactMap { key, value in key.map { ($0, value) } }
+        keys = Array(repeating: nil, count: keys.count * 2)
+        values = Array(repeating: 0, count: keys.count)
         count = 0
         for (key, value) in old { set(value, for: key) }
     }
