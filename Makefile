@@ -5,12 +5,14 @@
 demo: build
 	.build/debug/livinglab demo
 
-# Runs the whole test suite (it builds the plugins first).
+# Runs the whole test suite: the SDK package's own tests (it builds alone, without the lab's database), then the
+# lab's (which build the plugins first).
 test:
+	swift test --package-path SDK
 	swift test
 
 build:
 	swift build
 
 clean:
-	rm -rf .build livinglab-demo.sqlite*
+	rm -rf .build SDK/.build livinglab-demo.sqlite*

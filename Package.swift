@@ -16,102 +16,90 @@ if strict {
 /// The first-party solution plugins: each one is a `.dynamic` library loaded with `dlopen`.
 let firstPartyPlugins = ["ClickAndCollect", "AppointmentBooking", "LocalDelivery"]
 
+// Products of the SDK package (SDK/), which the lab depends on by path.
+let core = Target.Dependency.product(name: "LivingLabCore", package: "SDK")
+let runtime = Target.Dependency.product(name: "LivingLabRuntime", package: "SDK")
+let kit = Target.Dependency.product(name: "LivingLabPluginKit", package: "SDK")
+let testing = Target.Dependency.product(name: "LivingLabPluginTesting", package: "SDK")
+
 let package = Package(
     name: "LivingLab",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "livinglab", targets: ["livinglab"]),
         .executable(name: "livinglab-plugin-worker", targets: ["livinglab-plugin-worker"]),
-        .library(name: "LivingLabPluginABI", targets: ["LivingLabPluginABI"]),
-        .library(name: "LivingLabPluginKit", targets: ["LivingLabPluginKit"]),
-        .library(name: "LivingLabPluginTesting", targets: ["LivingLabPluginTesting"]),
-        .library(name: "LivingLabCore", targets: ["LivingLabCore"]),
         .library(name: "LivingLabStore", targets: ["LivingLabStore"]),
         .library(name: "LivingLabAnalysis", targets: ["LivingLabAnalysis"]),
-        .library(name: "LivingLabRuntime", targets: ["LivingLabRuntime"]),
-        .library(name: "LivingLabServer", targets: ["LivingLabServer"]),
+        .library(name: "LivingLabTrials", targets: ["LivingLabTrials"]),
     ] + firstPartyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
+        // The SDK: the domain, the plugin ABI, the Swift SDK, the runtime and the test kit (no database).
+        .package(path: "SDK"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // The C boundary between host and plugins: one header, nothing else.
-        .target(name: "LivingLabPluginABI"),
-        .target(name: "LivingLabPluginKit", dependencies: ["LivingLabPluginABI"]),
-        .target(
-            name: "LivingLabPluginTesting",
-            dependencies: ["LivingLabRuntime", "LivingLabCore"]
-        ),
-        .target(name: "LivingLabCore"),
         .target(
             name: "LivingLabStore",
             dependencies: [
-                "LivingLabCore",
+                core,
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // The outcome path binds its prepared INSERT directly (see LabStore+Outcomes.swift).
+                // The outcome path binds its prepared INSERT directly (see SQLiteLabStore+Outcomes.swift).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "LivingLabAnalysis"),
+        // The lab's use cases, which the CLI (and the HTTP API to come) call.
         .target(
-            name: "LivingLabRuntime",
+            name: "LivingLabTrials",
             dependencies: [
-                "LivingLabCore",
-                "LivingLabStore",
-                "LivingLabPluginABI",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "LivingLabServer",
-            dependencies: ["LivingLabCore", "LivingLabStore", "LivingLabRuntime", "LivingLabAnalysis"]
-        ),
-        .executableTarget(
-            name: "livinglab",
-            dependencies: [
-                "LivingLabCore",
-                "LivingLabStore",
-                "LivingLabAnalysis",
-                "LivingLabRuntime",
-                "LivingLabServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                core, runtime, "LivingLabStore", "LivingLabAnalysis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
-            name: "livinglab-plugin-worker",
-            dependencies: ["LivingLabRuntime", "LivingLabPluginABI"]
+            name: "livinglab",
+            dependencies: [
+                core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .testTarget(name: "LivingLabCoreTests", dependencies: ["LivingLabCore"]),
-        .testTarget(name: "LivingLabStoreTests", dependencies: ["LivingLabStore", "LivingLabCore"]),
+        .executableTarget(name: "livinglab-plugin-worker", dependencies: [runtime]),
+        .target(
+            name: "LabTestSupport",
+            dependencies: [core, runtime, testing, "LivingLabStore", "LivingLabTrials", "LivingLabAnalysis"],
+            path: "Tests/LabTestSupport"
+        ),
+        .testTarget(name: "LivingLabStoreTests", dependencies: ["LivingLabStore", core, "LabTestSupport"]),
         .testTarget(name: "LivingLabAnalysisTests", dependencies: ["LivingLabAnalysis"]),
         .testTarget(
             name: "LivingLabRuntimeTests",
-            dependencies: ["LivingLabRuntime", "LivingLabPluginTesting", "LivingLabStore", "LivingLabCore", "LivingLabPluginKit"]
+            dependencies: [runtime, testing, core, kit, "LabTestSupport"]
         ),
         .testTarget(
-            name: "LivingLabServerTests",
-            dependencies: ["LivingLabServer", "LivingLabStore", "LivingLabCore", "LivingLabAnalysis"]
+            name: "LivingLabTrialsTests",
+            dependencies: ["LivingLabTrials", "LivingLabStore", "LivingLabAnalysis", core, runtime, testing,
+                           "LabTestSupport"]
         ),
         .testTarget(
             name: "FirstPartyPluginTests",
-            dependencies: ["LivingLabPluginTesting", "LivingLabRuntime"]
+            dependencies: [testing, runtime, "LabTestSupport"]
         ),
         .testTarget(
             name: "LivingLabCLITests",
-            dependencies: ["livinglab", "LivingLabStore", "LivingLabCore"]
+            dependencies: ["livinglab", "LivingLabStore", core, "LabTestSupport"]
         ),
-    ] + [.target(name: "FirstPartyPluginSupport", dependencies: ["LivingLabPluginKit"], path: "Plugins/Support")]
+    ] + [.target(name: "FirstPartyPluginSupport", dependencies: [kit], path: "Plugins/Support")]
         + firstPartyPlugins.map {
-            .target(name: $0, dependencies: ["LivingLabPluginKit", "FirstPartyPluginSupport"], path: "Plugins/\($0)")
+            .target(name: $0, dependencies: [kit, "FirstPartyPluginSupport"], path: "Plugins/\($0)")
         }
 )
 
-for target in package.targets where target.type != .system && target.name != "LivingLabPluginABI" {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }

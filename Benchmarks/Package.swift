@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(path: ".."),
+        .package(path: "../SDK"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
@@ -27,19 +28,19 @@ let package = Package(
             name: "livinglab-benchmarks",
             dependencies: [
                 "EchoHandler",
-                .product(name: "LivingLabCore", package: livingLab),
+                .product(name: "LivingLabCore", package: "SDK"),
                 .product(name: "LivingLabStore", package: livingLab),
-                .product(name: "LivingLabRuntime", package: livingLab),
-                .product(name: "LivingLabPluginTesting", package: livingLab),
+                .product(name: "LivingLabRuntime", package: "SDK"),
+                .product(name: "LivingLabPluginTesting", package: "SDK"),
                 .product(name: "LivingLabAnalysis", package: livingLab),
-                .product(name: "LivingLabServer", package: livingLab),
+                .product(name: "LivingLabTrials", package: livingLab),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Sources/LivingLabBenchmarks",
             swiftSettings: settings
         ),
-        .target(name: "EchoHandler", dependencies: [.product(name: "LivingLabPluginKit", package: livingLab)], swiftSettings: settings),
-        .target(name: "BenchEcho", dependencies: ["EchoHandler", .product(name: "LivingLabPluginKit", package: livingLab)],
+        .target(name: "EchoHandler", dependencies: [.product(name: "LivingLabPluginKit", package: "SDK")], swiftSettings: settings),
+        .target(name: "BenchEcho", dependencies: ["EchoHandler", .product(name: "LivingLabPluginKit", package: "SDK")],
                 swiftSettings: settings),
     ]
 )

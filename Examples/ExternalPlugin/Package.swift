@@ -3,14 +3,14 @@ import Foundation
 import PackageDescription
 
 // A startup's plugin package, written outside the LivingLab repository's modules: it depends
-// on the SDK only, exactly as a firm's own repository would (with a URL instead of a path).
+// on the SDK package only (SDK/ of this repository), exactly as a firm's own repository would,
+// with a URL instead of a path (`livinglab plugin new` writes that form).
 //
-// SwiftPM names a path dependency after its folder, so the identity is computed from the path
-// rather than assuming the checkout folder is called "LivingLab".
-let livingLabPath = "../.."
-let livingLabIdentity = URL(fileURLWithPath: #filePath)
+// SwiftPM names a path dependency after its folder, so the identity is computed from the path.
+let sdkPath = "../../SDK"
+let sdkIdentity = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()
-    .appendingPathComponent(livingLabPath)
+    .appendingPathComponent(sdkPath)
     .standardizedFileURL
     .lastPathComponent
     .lowercased()
@@ -23,12 +23,12 @@ let package = Package(
         .library(name: "StampCard", type: .dynamic, targets: ["StampCard"])
     ],
     dependencies: [
-        .package(path: livingLabPath)
+        .package(path: sdkPath)
     ],
     targets: [
         .target(
             name: "StampCard",
-            dependencies: [.product(name: "LivingLabPluginKit", package: livingLabIdentity)],
+            dependencies: [.product(name: "LivingLabPluginKit", package: sdkIdentity)],
             swiftSettings: [
                 .enableUpcomingFeature("ExistentialAny"),
                 .enableUpcomingFeature("MemberImportVisibility"),

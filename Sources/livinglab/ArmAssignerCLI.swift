@@ -1,7 +1,8 @@
 import Foundation
 import LivingLabAnalysis
 import LivingLabCore
-import LivingLabServer
+
+import LivingLabTrials
 import LivingLabStore
 
 /// `livinglab assign`'s work, shared with the demo: draw, commit, and describe the balance.

@@ -1,3 +1,4 @@
+import LabTestSupport
 import LivingLabPluginTesting
 import LivingLabRuntime
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 @Suite("analyze, power, report and validate through the built binary")

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 @Suite("Durability under a crash (invariant 8)")

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 @Suite("livinglab demo and simulate, end to end through the built binary and plugins")

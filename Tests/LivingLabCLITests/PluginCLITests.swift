@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 @Suite("Trials through plugins, from the CLI")

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LivingLabPluginTesting
 import LivingLabRuntime
 import Testing

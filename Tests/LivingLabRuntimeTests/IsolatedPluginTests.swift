@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LivingLabPluginTesting
 import LivingLabRuntime
 import Testing
@@ -38,8 +39,7 @@ import Testing
         ).replacingOccurrences(
             of: "(void)p; (void)h; (void)c; (void)m; *i = malloc(1);",
             with: "(void)p; (void)c; (void)m; the_host = h; *i = malloc(1);")
-        let folder = try TestSupport.temporaryFolder("unstable")
-        return try TestSupport.compileC(source, named: "Unstable", in: folder)
+        return try TestSupport.compileC(source, named: "Unstable", in: try TestSupport.processFolder("unstable"))
     }
 
     private func lab() -> InMemoryPluginHost {
@@ -135,7 +135,8 @@ import Testing
     }
 
     @Test func aLoadErrorInTheWorkerArrivesWithItsCode() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(TestSupport.descriptorSource(abiVersion: "7"), named: "Future", in: folder)
         let error = try #require(throws: PluginLoadError.self) {
             try IsolatedPluginInstance(path: path, services: lab())

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import LivingLabRuntime
 import Testing
 
@@ -11,7 +12,8 @@ import Testing
     }
 
     @Test func aMissingFileIsRefusedWithItsPath() throws {
-        let path = try TestSupport.temporaryFolder().appendingPathComponent("libNothing.so").path
+        let temporary = try TemporaryFolder()
+        let path = temporary.url.appendingPathComponent("libNothing.so").path
         let error = try loadError(path)
         #expect(error.code == .fileMissing)
         #expect(error.message.contains(path))
@@ -19,7 +21,8 @@ import Testing
     }
 
     @Test func aTextFileNamedSoIsNotASharedLibrary() throws {
-        let url = try TestSupport.temporaryFolder().appendingPathComponent("libNotes.so")
+        let temporary = try TemporaryFolder()
+        let url = temporary.url.appendingPathComponent("libNotes.so")
         try "these are notes, not code".write(to: url, atomically: true, encoding: .utf8)
         let error = try loadError(url.path)
         #expect(error.code == .notASharedLibrary)
@@ -28,7 +31,8 @@ import Testing
     }
 
     @Test func aLibraryWithoutTheEntrySymbolNamesTheSymbolAndTheOneLineFix() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC("int livinglab_something_else(void) { return 1; }", named: "NoEntry", in: folder)
         let error = try loadError(path)
         #expect(error.code == .missingEntrySymbol)
@@ -37,7 +41,8 @@ import Testing
     }
 
     @Test func aDescriptorWithoutTheMagicIsNotAPlugin() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(TestSupport.descriptorSource(magic: "0x12345678u"), named: "NoMagic", in: folder)
         let error = try loadError(path)
         #expect(error.code == .notAPlugin)
@@ -46,7 +51,8 @@ import Testing
     }
 
     @Test func aPluginForAnotherABINamesBothVersionsAndWhatToDo() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(TestSupport.descriptorSource(abiVersion: "2"), named: "NewABI", in: folder)
         let error = try loadError(path)
         #expect(error.code == .abiMismatch)
@@ -55,7 +61,8 @@ import Testing
     }
 
     @Test func aDescriptorSmallerThanItsABIIsRefusedWithBothSizes() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(TestSupport.descriptorSource(structSize: "16"), named: "Small", in: folder)
         let error = try loadError(path)
         #expect(error.code == .structTooSmall)
@@ -64,7 +71,8 @@ import Testing
     }
 
     @Test func aDescriptorWithANullFunctionNamesTheFunction() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let source = TestSupport.descriptorSource(create: "NULL").replacingOccurrences(
             of: "static int32_t create(", with: "__attribute__((unused)) static int32_t create(")
         let path = try TestSupport.compileC(source, named: "NoCreate", in: folder)
@@ -74,7 +82,8 @@ import Testing
     }
 
     @Test func aManifestThatIsNotJSONIsMalformed() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(
             TestSupport.descriptorSource(manifest: TestSupport.cString("id=tiny version=1")), named: "NotJSON", in: folder)
         let error = try loadError(path)
@@ -84,7 +93,8 @@ import Testing
     }
 
     @Test func aManifestMissingAMemberNamesTheMember() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let manifest = TestSupport.cString(#"{"id": "org.example.tiny", "firm": "Example", "name": "Tiny", "abi_version": 1}"#)
         let path = try TestSupport.compileC(
             TestSupport.descriptorSource(manifest: manifest), named: "NoVersion", in: folder)
@@ -94,7 +104,8 @@ import Testing
     }
 
     @Test func anInconsistentManifestListsEveryBrokenRule() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let manifest = TestSupport.cString(
             #"{"id": "", "version": "1.0", "firm": "Example", "name": "Tiny", "abi_version": 3, "metrics": ["#
                 + #"{"name": "visits", "unit": "count", "direction": "increase"},"#
@@ -110,7 +121,8 @@ import Testing
     }
 
     @Test func aBinaryWhoseHashDiffersFromThePinnedOneIsRefusedBeforeItRuns() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(TestSupport.descriptorSource(), named: "Pinned", in: folder)
         let pinned = String(repeating: "0", count: 64)
         let error = try loadError(path, expectedSHA256: pinned)
@@ -120,7 +132,8 @@ import Testing
     }
 
     @Test func aBinaryChangedOnDiskAfterLoadingIsRefused() throws {
-        let folder = try TestSupport.temporaryFolder()
+        let temporary = try TemporaryFolder()
+        let folder = temporary.url
         let path = try TestSupport.compileC(TestSupport.descriptorSource(), named: "Changing", in: folder)
         let first = try PluginLoader.load(path: path)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))

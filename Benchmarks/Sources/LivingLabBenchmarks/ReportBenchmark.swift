@@ -1,6 +1,7 @@
 import Foundation
 import LivingLabCore
-import LivingLabServer
+
+import LivingLabTrials
 import LivingLabStore
 
 enum ReportBenchmark {

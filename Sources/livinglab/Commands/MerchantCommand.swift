@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
-import LivingLabServer
+
+import LivingLabTrials
 import LivingLabStore
 
 struct MerchantCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
-import LivingLabServer
+
+import LivingLabTrials
 import LivingLabRuntime
 import LivingLabStore
 
@@ -87,17 +88,36 @@ struct PluginCommand: ParsableCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scaffold a plugin package that builds against the LivingLab SDK.",
-            discussion: "Example:\n  livinglab plugin new LoyaltyCard --output ~/code")
+            discussion: """
+                The package depends on the published SDK by URL and version, so it builds anywhere; pass --sdk with \
+                the SDK/ folder of a LivingLab checkout to build against local changes.
+
+                Examples:
+                  livinglab plugin new LoyaltyCard --output ~/code
+                  livinglab plugin new LoyaltyCard --sdk ~/src/livinglab/SDK
+                """)
         @Argument(help: "The plugin's name, e.g. LoyaltyCard.") var name: String
         @Option(help: "The folder to create the package in.") var output: String = "."
-        @Option(help: "The LivingLab checkout the package depends on (default: found from this executable).") var sdk: String?
+        @Option(help: "A local folder holding the SDK package (the SDK/ folder of a LivingLab checkout).") var sdk: String?
+        @Option(help: "The SDK's repository, when it is not the published one.") var sdkURL: String = PluginScaffold.sdkURL
+        @Option(help: "The lowest SDK version the package accepts.") var sdkVersion: String = LivingLabVersion.current
 
         func run() throws {
-            let sdkPath = try sdk ?? DemoCommand.repositoryRoot().path
             let folder = URL(fileURLWithPath: output).appendingPathComponent(name).standardizedFileURL
+            let source: PluginScaffold.SDKSource
+            if let sdk {
+                let manifest = URL(fileURLWithPath: sdk).appendingPathComponent("Package.swift").path
+                guard (try? String(contentsOfFile: manifest, encoding: .utf8))?.contains("LivingLabPluginKit") == true else {
+                    throw LabError.invalid("\(sdk) holds no LivingLab SDK package: pass the SDK/ folder of a LivingLab checkout, or leave out --sdk to use the published SDK.")
+                }
+                source = .path(sdk)
+            } else {
+                _ = try SemanticVersion(sdkVersion)
+                source = .url(sdkURL, from: sdkVersion)
+            }
             let files: [String]
             do {
-                files = try PluginScaffold.write(name: name, to: folder, sdkPath: sdkPath)
+                files = try PluginScaffold.write(name: name, to: folder, sdk: source)
             } catch {
                 throw LabError.invalid("Could not scaffold \(name): \(error)")
             }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import LivingLabAnalysis
 import LivingLabCore
-import LivingLabServer
+
+import LivingLabTrials
 import LivingLabStore
 
 struct SimulateCommand: ParsableCommand {

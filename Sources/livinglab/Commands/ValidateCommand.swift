@@ -3,7 +3,8 @@ import ArgumentParser
 import Foundation
 import LivingLabAnalysis
 import LivingLabCore
-import LivingLabServer
+
+import LivingLabTrials
 import Synchronization
 
 struct ValidateCommand: ParsableCommand {
