@@ -58,7 +58,6 @@ let package = Package(
             dependencies: [
                 core, runtime, "LivingLabStore", "LivingLabAnalysis",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -67,12 +66,14 @@ let package = Package(
                 core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "livinglab-plugin-worker", dependencies: [runtime]),
         .target(
             name: "LabTestSupport",
-            dependencies: [core, runtime, testing, "LivingLabStore", "LivingLabTrials", "LivingLabAnalysis"],
+            dependencies: [core, runtime, testing, "LivingLabStore", "LivingLabTrials", "LivingLabAnalysis",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/LabTestSupport"
         ),
         .testTarget(name: "LivingLabStoreTests", dependencies: ["LivingLabStore", core, "LabTestSupport"]),

@@ -29,7 +29,7 @@ struct GateCache: Sendable {
         }
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM consentEvent WHERE sequence > ? ORDER BY sequence",
                                     arguments: [index.lastSequence])
-        for row in rows { index.apply(try LabStore.consentEvent(row)) }
+        for row in rows { index.apply(try SQLiteLabStore.consentEvent(row)) }
     }
 
     /// Refreshes the index and drops the trial views when the database changed since they were loaded.

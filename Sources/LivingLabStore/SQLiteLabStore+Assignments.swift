@@ -41,7 +41,7 @@ public struct CommittedPlan: Sendable, Hashable {
     public var committedBy: String
 }
 
-extension LabStore {
+extension SQLiteLabStore {
     /// Commits the arms of a trial before it starts (invariant 5).
     ///
     /// Re-assigning a trial that already has assignments, or one that has started, needs `overrideReason`; the override is

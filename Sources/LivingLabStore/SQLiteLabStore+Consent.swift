@@ -43,7 +43,7 @@ public struct WithdrawalResult: Codable, Sendable, Hashable {
     public var alreadyWithdrawn: Bool
 }
 
-extension LabStore {
+extension SQLiteLabStore {
     // MARK: - Enrollment
 
     /// Invites merchants into a protocol's trial, after checking eligibility and the sponsor conflict-of-interest rule.
@@ -329,15 +329,18 @@ extension LabStore {
 
     // MARK: - The consent gate
 
-    /// Reloads what changed in the ledger and in protocol approvals since the last look (cheap when nothing did).
-    public func refreshGate() throws(LabError) {
+    /// The consent timeline index, brought up to date with every event committed since the last call (by this
+    /// process or another): reading it costs nothing more once nothing changed.
+    func refreshGate() throws(LabError) {
         try read { db in try gateCache.withLock { try $0.refresh(db) } }
     }
 
-    /// The consent gate (invariant 1): may `merchantID`'s data be used for `purpose` in `protocolID` at `date`?
-    ///
-    /// Answers from memory, for the protocol version in force at `date`. Call ``refreshGate()`` first when another
-    /// process may have written to the ledger.
+    public func consentGate() throws(LabError) -> ConsentIndex {
+        try read { db in try gateCache.withLock { cache in try cache.refresh(db); return cache.index } }
+    }
+
+    /// The consent gate (invariant 1) for an outcome's kind of use: may `merchantID`'s data be used for `purpose` in
+    /// `protocolID` at `date`? Answers from memory; ``consentGate()`` brings the memory up to date.
     public func decide(merchantID: String, protocolID: String, purpose: String, at date: Date) -> ConsentDecision {
         gateCache.withLock { $0.index.decide(merchantID: merchantID, protocolID: protocolID, purpose: purpose, at: date) }
     }

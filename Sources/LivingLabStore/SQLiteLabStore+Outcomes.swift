@@ -27,7 +27,7 @@ public struct OutcomeBatchResult: Sendable, Hashable {
     }
 }
 
-extension LabStore {
+extension SQLiteLabStore {
     /// Records a batch of outcomes in one transaction, after the consent gate has looked at each one at its own timestamp.
     ///
     /// An outcome is stored only if, at its timestamp, the merchant is enrolled (and has not withdrawn) and has active
@@ -183,9 +183,10 @@ struct TrialView: Sendable {
     var states: [String: Enrollment.State]
     var arms: [String: String]
     var units: [String: String]
+    var trialState: TrialState
 
     static func load(_ db: Database, protocolID: String) throws -> TrialView {
-        let stored = try LabStore.requireProtocol(db, protocolID)
+        let stored = try SQLiteLabStore.requireProtocol(db, protocolID)
         var states: [String: Enrollment.State] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT merchantID, state FROM enrollment WHERE protocolID = ?", arguments: [protocolID]) {
             states[row["merchantID"]] = Enrollment.State(rawValue: row["state"])
@@ -196,19 +197,18 @@ struct TrialView: Sendable {
         }
         let metrics = stored.latest.definition.metrics.all
         return TrialView(protocolID: protocolID, states: states, arms: arms,
-                         units: Dictionary(metrics.map { ($0.name, $0.unit) }, uniquingKeysWith: { a, _ in a }))
+                         units: Dictionary(metrics.map { ($0.name, $0.unit) }, uniquingKeysWith: { a, _ in a }),
+                         trialState: stored.state)
     }
 
-    /// The protocol version the outcome falls under, or why it is refused.
+    /// The protocol version the outcome falls under, or why the placement rule refuses it.
     func check(_ merchantID: String, at date: Date, gate: ConsentIndex) -> Result<Int, DenialReason> {
-        guard let state = states[merchantID] else { return .failure(.notEnrolled) }
-        if state == .withdrawn { return .failure(.withdrawn) }
-        if state == .invited { return .failure(.notConsented) }
-        guard let version = gate.versionInForce(protocolID: protocolID, at: date) else { return .failure(.notConsented) }
-        let decision = gate.decide(merchantID: merchantID, protocolID: protocolID, version: version,
-                                   purpose: Purpose.outcomeMeasurement, at: date)
-        if case .denied(let reason) = decision { return .failure(reason) }
-        return .success(version)
+        let facts = PlacementFacts(protocolID: protocolID, enrollment: states[merchantID], trialState: trialState)
+        if case .denied(let reason) = PlacementRule.decide(.measure, merchantID: merchantID, facts: facts, consent: gate, at: date) {
+            return .failure(reason)
+        }
+        // The rule found a version in force, or it would have refused.
+        return .success(gate.versionInForce(protocolID: protocolID, at: date) ?? 1)
     }
 }
 
@@ -221,7 +221,7 @@ public struct WeeklyAggregate: Sendable, Hashable {
     public var count: Int
 }
 
-extension LabStore {
+extension SQLiteLabStore {
     /// Sums of a metric per merchant and week, computed by SQLite in one pass: what reports read instead of loading
     /// every outcome (a year of a 200-merchant trial is about a million rows).
     ///

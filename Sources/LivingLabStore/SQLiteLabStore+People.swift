@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LivingLabCore
 
-extension LabStore {
+extension SQLiteLabStore {
     // MARK: - Lab
 
     /// Records the lab's description (once; later calls update it).

@@ -30,7 +30,7 @@ public struct PluginRegistration: Codable, Sendable, Hashable {
     }
 }
 
-extension LabStore {
+extension SQLiteLabStore {
     /// Registers (or re-registers, pinning a new hash) a plugin version.
     public func registerPlugin(_ registration: PluginRegistration, actor: String) throws(LabError) {
         try write { db in
@@ -73,15 +73,6 @@ extension LabStore {
     // MARK: - What a plugin may see
 
     /// A merchant's place in each trial: what the plugin host checks before answering a plugin about that merchant.
-    public struct TrialPlacement: Sendable, Hashable {
-        public var protocolID: String
-        public var trialState: TrialState
-        public var enrollment: Enrollment.State
-        /// The merchant's arm, once assigned.
-        public var arm: String?
-        /// The protocol's newest approved definition (consent documents left out).
-        public var definition: ExperimentProtocol
-    }
 
     /// Every trial a merchant is enrolled in, with its state, the merchant's arm and the protocol in force.
     public func placements(of merchantID: String) throws(LabError) -> [TrialPlacement] {
@@ -106,12 +97,12 @@ extension LabStore {
     }
 
     /// Counts a host call the consent gate refused to a plugin.
-    public func countHostDenial(pluginID: String, reason: String) throws(LabError) {
+    public func countHostDenial(pluginID: String, reason: DenialReason) throws(LabError) {
         try write(changesTrials: false) { db in
             try db.execute(sql: """
                 INSERT INTO hostDenial (pluginID, reason, count, lastAt) VALUES (?, ?, 1, ?)
                 ON CONFLICT (pluginID, reason) DO UPDATE SET count = count + 1, lastAt = excluded.lastAt
-                """, arguments: [pluginID, reason, now().milliseconds])
+                """, arguments: [pluginID, reason.rawValue, now().milliseconds])
         }
     }
 
@@ -147,4 +138,15 @@ extension LabStore {
             }
         }
     }
+}
+
+/// Where a merchant stands in one trial: what the placement rule needs besides the consent timeline.
+public struct TrialPlacement: Sendable, Hashable {
+    public var protocolID: String
+    public var trialState: TrialState
+    public var enrollment: Enrollment.State
+    /// The merchant's arm, once assigned.
+    public var arm: String?
+    /// The protocol's newest approved definition (consent documents left out).
+    public var definition: ExperimentProtocol
 }

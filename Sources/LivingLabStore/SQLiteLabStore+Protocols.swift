@@ -22,7 +22,7 @@ public struct ProtocolApplyResult: Sendable, Hashable {
     public var diff: ProtocolDiff
 }
 
-extension LabStore {
+extension SQLiteLabStore {
     /// Creates a protocol, or amends it with a new version when it differs from the latest one.
     ///
     /// Every amendment needs a reason. A material amendment (purposes, data categories, consent text, plugin, arms,

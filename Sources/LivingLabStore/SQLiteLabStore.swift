@@ -10,7 +10,7 @@ import Synchronization
 /// Every state-changing method runs in one write transaction that also appends its audit entry, so a change and its
 /// audit trail are committed together or not at all. The consent gate (``decide(merchantID:protocolID:purpose:at:)``)
 /// answers from an in-memory ``ConsentIndex`` kept in step with the ledger.
-public final class LabStore: Sendable {
+public final class SQLiteLabStore: LabStore {
     /// The underlying connection pool (WAL: readers never block the writer).
     let pool: DatabasePool
     /// The clock that stamps consent events, audit entries and commits.

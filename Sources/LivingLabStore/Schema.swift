@@ -189,6 +189,21 @@ enum Schema {
             // which read a protocol's outcomes whole.
             try db.execute(sql: "DROP INDEX outcomeByMetric; DROP INDEX outcomeByMerchant")
         }
+        migrator.registerMigration("v4 one spelling of each refusal reason") { db in
+            // Host-call denials were counted under camelCase names (notConsented) and outcome rejections under the
+            // lab's kebab-case ones (not-consented): fold the old counts into the one spelling.
+            for (old, new) in [("notConsented", "not-consented"), ("notEnrolled", "not-enrolled"), ("controlArm", "control-arm"),
+                               ("otherTrial", "other-trial"), ("categoryNotAllowed", "category-not-allowed"),
+                               ("notActive", "not-active")] {
+                try db.execute(sql: """
+                    INSERT INTO hostDenial (pluginID, reason, count, lastAt)
+                    SELECT pluginID, ?, count, lastAt FROM hostDenial WHERE reason = ?
+                    ON CONFLICT (pluginID, reason) DO UPDATE SET count = count + excluded.count,
+                        lastAt = MAX(lastAt, excluded.lastAt);
+                    DELETE FROM hostDenial WHERE reason = ?
+                    """, arguments: [new, old, old])
+            }
+        }
         return migrator
     }
 }

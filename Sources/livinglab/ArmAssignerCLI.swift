@@ -12,7 +12,7 @@ enum ArmAssignerCLI {
         var summary: String
     }
 
-    static func assign(store: LabStore, protocolID: String, design: String?, seed: UInt64?, overrideReason: String?,
+    static func assign(store: any LabStore, protocolID: String, design: String?, seed: UInt64?, overrideReason: String?,
                        actor: String) throws -> Result {
         let outcome = try ArmAssigner.assign(store: store, protocolID: protocolID, designName: design, seed: seed,
                                              overrideReason: overrideReason, actor: actor)

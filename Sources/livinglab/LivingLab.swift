@@ -10,7 +10,7 @@ struct LivingLab: AsyncParsableCommand {
         commandName: "livinglab",
         abstract: "Run a living lab on a shopping street: merchants, protocols, consent, plugins, outcomes.",
         discussion: """
-            Every command works on one lab database (--db, default ./livinglab.sqlite). Read commands take
+            Every command works on one lab database (--db, default $LIVINGLAB_DB, then ./livinglab.sqlite). Read commands take
             --format text|json. Exit codes: 0 ok, 1 a problem with your input (the message says how to fix it),
             2 an internal error.
 
@@ -24,6 +24,7 @@ struct LivingLab: AsyncParsableCommand {
               livinglab audit verify
               livinglab demo
             """,
+        version: LivingLabVersion.current,
         subcommands: [
             InitCommand.self, MerchantCommand.self, SponsorCommand.self, FirmCommand.self, CohortCommand.self,
             ProtocolCommand.self, ConsentCommand.self, EnrollCommand.self, OutcomeCommand.self, ShockCommand.self,
@@ -60,7 +61,10 @@ struct LivingLab: AsyncParsableCommand {
             if let exit = error as? ExitCode {
                 Foundation.exit(exit.rawValue == 0 ? 0 : 1)
             }
-            Terminal.error(fullMessage(for: error))
+            // ArgumentParser's message starts with its own "Error: "; Terminal.error adds the one prefix.
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            Terminal.error(message)
             // Usage mistakes are user errors (1); ArgumentParser's own code for them is 64.
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 1 : 2)
         }

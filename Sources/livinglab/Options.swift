@@ -5,8 +5,8 @@ import LivingLabStore
 
 /// Options every command that touches a lab database takes.
 struct LabOptions: ParsableArguments {
-    @Option(name: .long, help: "The lab database (an SQLite file).")
-    var db: String = "livinglab.sqlite"
+    @Option(name: .long, help: "The lab database (an SQLite file; default: $LIVINGLAB_DB, then ./livinglab.sqlite).")
+    var db: String = ProcessInfo.processInfo.environment["LIVINGLAB_DB"] ?? "livinglab.sqlite"
 
     @Option(name: .long, help: "Who is acting, for the audit log (default: $LIVINGLAB_ACTOR, then $USER).")
     var actor: String?
@@ -21,11 +21,11 @@ struct LabOptions: ParsableArguments {
     var path: String { URL(fileURLWithPath: db).standardizedFileURL.path }
 
     /// Opens the lab database; refuses to create one by accident outside `init` and `demo`.
-    func open(creating: Bool = false) throws -> LabStore {
+    func open(creating: Bool = false) throws -> any LabStore {
         if !creating, !FileManager.default.fileExists(atPath: path) {
             throw LabError.notFound("There is no lab database at \(path): create one with `livinglab init`, or pass --db PATH.")
         }
-        return try LabStore(path: path)
+        return try SQLiteLabStore(path: path)
     }
 }
 

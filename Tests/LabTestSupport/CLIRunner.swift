@@ -37,13 +37,15 @@ public struct CLIRunner {
     @discardableResult
     public func run(_ arguments: String...) throws -> Run { try run(arguments) }
 
-    public func run(_ arguments: [String]) throws -> Run {
+    public func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["LIVINGLAB_ACTOR"] = "coord-test"
+        environment["LIVINGLAB_DB"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

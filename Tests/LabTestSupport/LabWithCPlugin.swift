@@ -14,7 +14,7 @@ public struct LabWithCPlugin {
     public let temporary: TemporaryFolder
     public var folder: URL { temporary.url }
     public let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
-    public let store: LabStore
+    public let store: any LabStore
     public let library: String
 
     public static let pluginID = "org.livinglab.example.visitcounter"
@@ -24,7 +24,7 @@ public struct LabWithCPlugin {
         self.temporary = temporary
         library = try TestSupport.compileC(file: TestSupport.repositoryRoot.appendingPathComponent("Examples/CPlugin/visit_counter.c").path,
                                            named: "VisitCounter", in: temporary.url)
-        store = try LabStore(path: temporary.path("lab.sqlite"), clock: clock)
+        store = try SQLiteLabStore(path: temporary.path("lab.sqlite"), clock: clock)
         try store.addFirm(Firm(id: "livinglab-examples", name: "Examples"), actor: "c")
         try store.addMerchants((1...6).map {
             Merchant(id: "m\($0)", name: "Shop \($0)", sector: "bakery", segment: "S", positionMetres: $0, maturity: 1,

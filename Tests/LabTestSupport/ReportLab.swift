@@ -15,7 +15,7 @@ public struct ReportLab {
     public let temporary: TemporaryFolder
     public var folder: URL { temporary.url }
     public let clock: ManualClock
-    public let store: LabStore
+    public let store: any LabStore
     public static let protocolID = "cc-test"
     /// The planted effect on weekly orders.
     public static let effect = 10.0
@@ -31,7 +31,7 @@ public struct ReportLab {
         let temporary = try TemporaryFolder("report")
         self.temporary = temporary
         clock = ManualClock(try CalendarDay("2026-12-01").startOfDay)
-        store = try LabStore(path: temporary.path("lab.sqlite"), clock: clock)
+        store = try SQLiteLabStore(path: temporary.path("lab.sqlite"), clock: clock)
         try store.addFirm(Firm(id: "panier-malin", name: "Panier Malin"), actor: "coord")
         try store.addMerchants(Self.merchantIDs.enumerated().map { i, id in
             Merchant(id: id, name: "Boulangerie \(i + 1)", sector: "bakery", segment: i % 2 == 0 ? "Nord" : "Sud",

@@ -13,17 +13,20 @@ public struct TestLab {
     public let temporary: TemporaryFolder
     public var folder: URL { temporary.url }
     public let clock: ManualClock
-    public let store: LabStore
+    public let store: any LabStore
     public static let start = Date(timeIntervalSince1970: 1_800_000_000)
     public static let protocolID = "cc"
 
     public var path: String { temporary.path("lab.sqlite") }
 
-    public init(approved: Bool = true) throws {
+    public let kind: StoreKind
+
+    public init(kind: StoreKind = .sqlite, approved: Bool = true) throws {
+        self.kind = kind
         let temporary = try TemporaryFolder("store")
         self.temporary = temporary
         clock = ManualClock(Self.start)
-        store = try LabStore(path: temporary.path("lab.sqlite"), clock: clock)
+        store = try kind.open(in: temporary, clock: clock)
         try store.addFirm(Firm(id: "panier-malin", name: "Panier Malin"), actor: "coord")
         try store.addFirm(Firm(id: "agenda-quartier", name: "Agenda Quartier"), actor: "coord")
         try store.addMerchants((1...6).map {
@@ -64,6 +67,15 @@ public struct TestLab {
             try store.giveConsent(merchantID: merchant, protocolID: Self.protocolID, language: language, channel: "cli", actor: merchant)
         }
     }
+
+    /// A second store on the same database: another process of the lab.
+    public func reopen() throws -> any LabStore { try kind.reopen(in: temporary, clock: clock) }
+
+    /// Runs SQL behind the store's back, as someone holding the database would.
+    public func rawExecute(_ sql: String) throws { try kind.rawExecute(in: temporary, sql) }
+
+    /// Reads text rows behind the store's back.
+    public func rawStrings(_ sql: String) throws -> [String] { try kind.rawStrings(in: temporary, sql) }
 
     public func outcome(_ merchant: String, at date: Date, key: String, value: Double = 1) -> OutcomeSubmission {
         OutcomeSubmission(protocolID: Self.protocolID, merchantID: merchant, metric: "orders", value: value, at: date,

@@ -1,5 +1,6 @@
 import Foundation
 import LabTestSupport
+import LivingLabCore
 import Testing
 
 @Suite("livinglab CLI, through the built binary")
@@ -122,5 +123,36 @@ struct CLITests {
         #expect(root.status == 0 && root.stdout.contains("Examples:"))
         let withdraw = try cli.run("consent", "withdraw", "--help")
         #expect(withdraw.stdout.contains("livinglab consent withdraw m01 click-collect-2027"))
+    }
+}
+
+@Suite("The CLI's own options")
+struct CLIOptionTests {
+    @Test("--version prints the package version")
+    func version() throws {
+        let cli = try CLIRunner()
+        let run = try cli.run("--version")
+        #expect(run.status == 0)
+        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == LivingLabVersion.current)
+    }
+
+    @Test("LIVINGLAB_DB is the default for --db, and --db still wins over it")
+    func databaseFromTheEnvironment() throws {
+        let cli = try CLIRunner()
+        let path = cli.folder.appendingPathComponent("from-env.sqlite").path
+        cli.expectSuccess(try cli.run(["init", "--lab-file", CLIRunner.example("lab.yaml")], environment: ["LIVINGLAB_DB": path]))
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("livinglab.sqlite").path))
+        let listed = try cli.run(["merchant", "list", "--db", path + ".missing"], environment: ["LIVINGLAB_DB": path])
+        #expect(listed.status == 1)
+        #expect(listed.stderr.contains("from-env.sqlite.missing"))
+    }
+
+    @Test("a usage mistake is reported with one error prefix and exit 1")
+    func usageMistake() throws {
+        let run = try CLIRunner().run("consent", "give")
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("error: Missing expected argument"), "\(run.stderr)")
+        #expect(!run.stderr.contains("Error: "))
     }
 }

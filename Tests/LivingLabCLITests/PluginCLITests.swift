@@ -63,7 +63,7 @@ struct PluginCLITests {
         let refused = try cli.run("plugin", "call", "click-collect-2027", control[0], #"{"action": "summary"}"#)
         #expect(refused.status == 1 && refused.stderr.contains("control arm"))
         let denials = try cli.run("plugin", "denials")
-        #expect(denials.stdout.contains("controlArm"))
+        #expect(denials.stdout.contains("control-arm"))
 
         try cli.expectSuccess(cli.run("trial", "pause", "click-collect-2027"))
         let paused = try cli.run("plugin", "call", "click-collect-2027", merchant, #"{"action": "summary"}"#)

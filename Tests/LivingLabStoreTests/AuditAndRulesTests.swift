@@ -1,6 +1,5 @@
 import Foundation
 import LabTestSupport
-import GRDB
 import LivingLabCore
 import LivingLabStore
 import Testing
@@ -9,16 +8,12 @@ import Testing
 struct AuditAndRulesTests {
     /// Tampering as an attacker with the file would: drop the append-only triggers, then change rows with raw SQL.
     func tamper(_ lab: TestLab, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: lab.path)
-        try queue.write { db in
-            try db.execute(sql: "DROP TRIGGER auditEntryNoUpdate; DROP TRIGGER auditEntryNoDelete")
-            try db.execute(sql: sql)
-        }
+        try lab.rawExecute("DROP TRIGGER auditEntryNoUpdate; DROP TRIGGER auditEntryNoDelete; " + sql)
     }
 
-    @Test("invariant 6: verify detects an edited entry")
-    func editDetected() throws {
-        let lab = try TestLab()
+    @Test("invariant 6: verify detects an edited entry", arguments: StoreKind.allCases)
+    func editDetected(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1"])
         #expect(try lab.store.verifyAudit().isIntact)
         try tamper(lab, "UPDATE auditEntry SET actor = 'someone-else' WHERE sequence = 3")
@@ -27,17 +22,17 @@ struct AuditAndRulesTests {
         #expect(verification.problem?.contains("edited") == true)
     }
 
-    @Test("invariant 6: verify detects a deleted entry")
-    func deletionDetected() throws {
-        let lab = try TestLab()
+    @Test("invariant 6: verify detects a deleted entry", arguments: StoreKind.allCases)
+    func deletionDetected(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1"])
         try tamper(lab, "DELETE FROM auditEntry WHERE sequence = 4")
         #expect(try lab.store.verifyAudit().firstBrokenSequence == 5)
     }
 
-    @Test("invariant 6: verify detects reordered entries")
-    func reorderDetected() throws {
-        let lab = try TestLab()
+    @Test("invariant 6: verify detects reordered entries", arguments: StoreKind.allCases)
+    func reorderDetected(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1"])
         // Swap the contents of entries 2 and 3 (rowids stay in place, so stored order changes).
         try tamper(lab, """
@@ -50,22 +45,19 @@ struct AuditAndRulesTests {
         #expect(!verification.isIntact)
     }
 
-    @Test("invariant 6: the audit log never holds names or contacts in clear")
-    func noPersonalData() throws {
-        let lab = try TestLab()
+    @Test("invariant 6: the audit log never holds names or contacts in clear", arguments: StoreKind.allCases)
+    func noPersonalData(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.store.addSponsor(Sponsor(id: "s1", name: "Inès Roux", charterVersion: "2026-1", contact: "ines@example.fr"), actor: "c")
         try lab.consent(["m1"])
-        let queue = try DatabaseQueue(path: lab.path)
-        let text = try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT actor || action || subjects || details FROM auditEntry").joined()
-        }
+        let text = try lab.rawStrings("SELECT actor || action || subjects || details FROM auditEntry").joined()
         for secret in ["Dupont", "example.fr", "Inès", "Roux"] { #expect(!text.contains(secret), "\(secret) is in the audit log") }
         #expect(text.contains("m1"))
     }
 
-    @Test("invariant 5: assignments are committed once; re-assigning needs a reason and is audited")
-    func assignmentsNeverChangeSilently() throws {
-        let lab = try TestLab()
+    @Test("invariant 5: assignments are committed once; re-assigning needs a reason and is audited", arguments: StoreKind.allCases)
+    func assignmentsNeverChangeSilently(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1", "m3"])
         let plan = AssignmentPlan(design: "complete", seed: 42, entries: [.init(merchantID: "m1", arm: "control"),
                                                                           .init(merchantID: "m3", arm: "treatment")])
@@ -83,9 +75,9 @@ struct AuditAndRulesTests {
         #expect(entry.details["overrideReason"] == "m1 moved shop")
     }
 
-    @Test("a trial starts only once assigned, and its merchants become active; outcomes carry the arm")
-    func trialStartCarriesArms() throws {
-        let lab = try TestLab()
+    @Test("a trial starts only once assigned, and its merchants become active; outcomes carry the arm", arguments: StoreKind.allCases)
+    func trialStartCarriesArms(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1", "m3"])
         #expect(throws: LabError.self) { try lab.store.setTrialState(TestLab.protocolID, to: .running, actor: "c") }
         try lab.store.commitAssignments(AssignmentPlan(design: "complete", seed: 1, entries: [
@@ -100,9 +92,9 @@ struct AuditAndRulesTests {
         #expect(error?.code == .ruleViolation)
     }
 
-    @Test("the sponsor rule is enforced both when pairing and when enrolling")
-    func sponsorRule() throws {
-        let lab = try TestLab()
+    @Test("the sponsor rule is enforced both when pairing and when enrolling", arguments: StoreKind.allCases)
+    func sponsorRule(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.store.addSponsor(Sponsor(id: "s1", name: "A", charterVersion: "2026-1", employerFirmID: "panier-malin"), actor: "c")
         try lab.store.pairSponsor("s1", with: "m2", actor: "c")
         let enrolling = #expect(throws: LabError.self) { try lab.store.enroll(["m1", "m2"], in: TestLab.protocolID, actor: "c") }

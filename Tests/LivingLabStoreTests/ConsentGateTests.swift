@@ -1,15 +1,14 @@
 import Foundation
 import LabTestSupport
-import GRDB
 import LivingLabCore
 import LivingLabStore
 import Testing
 
 @Suite("Consent gate and ledger (invariants 1–4)")
 struct ConsentGateTests {
-    @Test("invariant 1: an outcome before consent is refused and counted, one at the consent instant is stored")
-    func defaultDeny() throws {
-        let lab = try TestLab()
+    @Test("invariant 1: an outcome before consent is refused and counted, one at the consent instant is stored", arguments: StoreKind.allCases)
+    func defaultDeny(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         let before = lab.clock.now()
         try lab.consent(["m1"])
         let consentedAt = try #require(lab.store.consentEvents(merchantID: "m1").last).at
@@ -25,16 +24,17 @@ struct ConsentGateTests {
         #expect(try lab.store.outcomeCount() == 1)
     }
 
-    @Test("invariant 1: the gate is right at the exact instant of a withdrawal, and after it nothing is stored")
-    func withdrawalBoundary() throws {
-        let lab = try TestLab()
+    @Test("invariant 1: the gate is right at the exact instant of a withdrawal, and after it nothing is stored", arguments: StoreKind.allCases)
+    func withdrawalBoundary(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1"])
         let given = lab.clock.now()
         lab.tick(3600)
         let withdrawal = try lab.store.withdrawConsent(merchantID: "m1", protocolID: TestLab.protocolID, channel: "cli", actor: "m1")
         #expect(withdrawal.at == lab.clock.now())
+        let index = try lab.store.consentGate()
         func gate(_ date: Date) -> ConsentDecision {
-            lab.store.decide(merchantID: "m1", protocolID: TestLab.protocolID, purpose: Purpose.outcomeMeasurement, at: date)
+            index.decide(merchantID: "m1", protocolID: TestLab.protocolID, purpose: Purpose.outcomeMeasurement, at: date)
         }
         #expect(gate(given) == .allowed)
         #expect(gate(withdrawal.at.addingTimeInterval(-0.001)) == .allowed)
@@ -46,22 +46,21 @@ struct ConsentGateTests {
         #expect(late.dispositions == [.rejected(.withdrawn), .rejected(.withdrawn)])
     }
 
-    @Test("invariant 2: consent events cannot be edited or deleted, and state is derived from them")
-    func appendOnlyLedger() throws {
-        let lab = try TestLab()
+    @Test("invariant 2: consent events cannot be edited or deleted, and state is derived from them", arguments: StoreKind.allCases)
+    func appendOnlyLedger(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1", "m2"])
         try lab.store.withdrawConsent(merchantID: "m2", protocolID: TestLab.protocolID, channel: "paper", actor: "m2")
-        let pool = try DatabaseQueue(path: lab.path)
-        #expect(throws: (any Error).self) { try pool.write { try $0.execute(sql: "UPDATE consentEvent SET kind = 'given'") } }
-        #expect(throws: (any Error).self) { try pool.write { try $0.execute(sql: "DELETE FROM consentEvent") } }
+        #expect(throws: (any Error).self) { try lab.rawExecute("UPDATE consentEvent SET kind = 'given'") }
+        #expect(throws: (any Error).self) { try lab.rawExecute("DELETE FROM consentEvent") }
         let statuses = try lab.store.consentStatuses(protocolID: TestLab.protocolID)
         #expect(statuses.map(\.state) == [.active, .withdrawn])
         #expect(try lab.store.consentEvents().map(\.kind) == [.given, .given, .withdrawn])
     }
 
-    @Test("invariant 3: withdrawal anonymises earlier outcomes under an anonymise policy and logs it")
-    func withdrawalPolicy() throws {
-        let lab = try TestLab()
+    @Test("invariant 3: withdrawal anonymises earlier outcomes under an anonymise policy and logs it", arguments: StoreKind.allCases)
+    func withdrawalPolicy(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1", "m3"])
         let now = lab.tick()
         try lab.store.recordOutcomes([lab.outcome("m1", at: now, key: "a"), lab.outcome("m3", at: now, key: "b")], actor: "t")
@@ -78,9 +77,9 @@ struct ConsentGateTests {
         #expect(try lab.store.consentEvents(merchantID: "m1").count == 2)
     }
 
-    @Test("invariant 4: a consent names the SHA-256 and language of the document shown")
-    func documentHash() throws {
-        let lab = try TestLab()
+    @Test("invariant 4: a consent names the SHA-256 and language of the document shown", arguments: StoreKind.allCases)
+    func documentHash(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1"], language: "en")
         let event = try #require(lab.store.consentEvents().first)
         #expect(event.language == "en")
@@ -91,9 +90,9 @@ struct ConsentGateTests {
         #expect(error?.message.contains("en, fr") == true)
     }
 
-    @Test("invariant 4: a material amendment needs renewed consent once approved; a minor one does not")
-    func materialAmendment() throws {
-        let lab = try TestLab()
+    @Test("invariant 4: a material amendment needs renewed consent once approved; a minor one does not", arguments: StoreKind.allCases)
+    func materialAmendment(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1", "m3"])
         var minor = try TestLab.definition()
         minor.title = "Click & collect (pilote)"
@@ -101,7 +100,7 @@ struct ConsentGateTests {
         #expect(minorResult.kind == .amended && !minorResult.diff.isMaterial)
         try lab.store.approveProtocol(TestLab.protocolID, actor: "coord")
         var now = lab.tick()
-        #expect(lab.store.decide(merchantID: "m1", protocolID: TestLab.protocolID, purpose: Purpose.outcomeMeasurement, at: now) == .allowed)
+        #expect(try lab.store.consentGate().decide(merchantID: "m1", protocolID: TestLab.protocolID, purpose: Purpose.outcomeMeasurement, at: now) == .allowed)
 
         var material = minor
         material.consent.dataCategories.append("revenue")
@@ -109,7 +108,7 @@ struct ConsentGateTests {
         #expect(materialResult.diff.isMaterial)
         now = lab.tick()
         // Not approved yet: version 2 is still in force.
-        #expect(lab.store.decide(merchantID: "m1", protocolID: TestLab.protocolID, purpose: Purpose.outcomeMeasurement, at: now) == .allowed)
+        #expect(try lab.store.consentGate().decide(merchantID: "m1", protocolID: TestLab.protocolID, purpose: Purpose.outcomeMeasurement, at: now) == .allowed)
         try lab.store.approveProtocol(TestLab.protocolID, actor: "coord")
         now = lab.tick()
         let result = try lab.store.recordOutcomes([lab.outcome("m1", at: now, key: "k1")], actor: "t")
@@ -121,9 +120,9 @@ struct ConsentGateTests {
         #expect(try lab.store.recordOutcomes([lab.outcome("m1", at: now, key: "k2")], actor: "t").stored == 1)
     }
 
-    @Test("outcomes are idempotent by key: replaying a batch stores nothing twice")
-    func idempotency() throws {
-        let lab = try TestLab()
+    @Test("outcomes are idempotent by key: replaying a batch stores nothing twice", arguments: StoreKind.allCases)
+    func idempotency(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1", "m3"])
         let now = lab.tick()
         let batch = (0..<50).map { lab.outcome($0 % 2 == 0 ? "m1" : "m3", at: now, key: "k\($0)", value: Double($0)) }
@@ -133,11 +132,11 @@ struct ConsentGateTests {
         #expect(try lab.store.outcomeCount() == 50)
     }
 
-    @Test("a second store on the same file sees consents written by the first (gate refresh)")
-    func crossConnection() throws {
-        let lab = try TestLab()
-        let other = try LabStore(path: lab.path, clock: lab.clock)
-        try other.refreshGate()
+    @Test("a second store on the same file sees consents written by the first (gate refresh)", arguments: StoreKind.allCases)
+    func crossConnection(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
+        let other = try lab.reopen()
+        _ = try other.consentGate()
         try lab.consent(["m1"])
         let now = lab.tick()
         #expect(try other.recordOutcomes([lab.outcome("m1", at: now, key: "x")], actor: "t").stored == 1)
@@ -146,23 +145,23 @@ struct ConsentGateTests {
 
 @Suite("Durability (invariant 8)")
 struct DurabilityTests {
-    @Test("the writer commits with synchronous=FULL by default, and NORMAL only when asked")
+    @Test("SQLite: the writer commits with synchronous=FULL by default, and NORMAL only when asked")
     func synchronousSetting() throws {
-        let lab = try TestLab()
-        #expect(try lab.store.writerSynchronousMode() == 2)
+        let lab = try TestLab(kind: .sqlite)
+        #expect(try (lab.store as? SQLiteLabStore)?.writerSynchronousMode() == 2)
         var configuration = StoreConfiguration(path: lab.folder.appendingPathComponent("fast.sqlite").path)
         configuration.durability = .normal
-        #expect(try LabStore(configuration).writerSynchronousMode() == 1)
+        #expect(try SQLiteLabStore(configuration).writerSynchronousMode() == 1)
     }
 
-    @Test("a batch acknowledged by one store is read back by another opened on the same file")
-    func readBackElsewhere() throws {
-        let lab = try TestLab()
+    @Test("a batch acknowledged by one store is read back by another opened on the same file", arguments: StoreKind.allCases)
+    func readBackElsewhere(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
         try lab.consent(["m1"])
         let now = lab.tick()
         try lab.store.recordOutcomes([lab.outcome("m1", at: now, key: "before-crash")], actor: "t")
         // A second store opens the same file while this one still holds its connections.
-        let reopened = try LabStore(path: lab.path, clock: lab.clock)
+        let reopened = try lab.reopen()
         #expect(try reopened.outcomes(protocolID: TestLab.protocolID).map(\.idempotencyKey) == ["before-crash"])
         #expect(try reopened.verifyAudit().isIntact)
     }

@@ -42,7 +42,7 @@ struct LabPluginHostTests {
         #expect(throws: LabError.self) {
             try runner.call("m1", request: #"{"action": "visit", "visit_id": "x", "merchant": "m4"}"#)
         }
-        #expect(try lab.denials() == ["controlArm": 2, "notConsented": 1, "otherTrial": 1])
+        #expect(try lab.denials() == ["control-arm": 2, "not-consented": 1, "other-trial": 1])
         #expect(try lab.store.outcomeCount(protocolID: "visits") == 0)
     }
 
@@ -69,7 +69,7 @@ struct LabPluginHostTests {
         let runner = try lab.start()
         try lab.store.setTrialState("visits", to: .paused, actor: "c")
         #expect(throws: LabError.self) { try runner.call("m2", request: #"{"action": "whoami"}"#) }
-        #expect(try lab.denials()["notActive"] == 1)
+        #expect(try lab.denials()["not-active"] == 1)
         try lab.store.setTrialState("visits", to: .running, actor: "c")
         #expect(try runner.call("m2", request: #"{"action": "whoami"}"#).contains("bonjour"))
     }

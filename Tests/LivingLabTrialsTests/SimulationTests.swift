@@ -9,7 +9,7 @@ import Testing
 /// that `swift test` builds next to the test bundle.
 struct SimulatedStreet: Sendable {
     let temporary: TemporaryFolder
-    let store: LabStore
+    let store: any LabStore
     let result: SimulationResult
     let definition: ExperimentProtocol
 
@@ -18,7 +18,7 @@ struct SimulatedStreet: Sendable {
         var storeConfiguration = StoreConfiguration(path: temporary.path("lab.sqlite"))
         storeConfiguration.durability = .normal
         storeConfiguration.clock = ManualClock(try CalendarDay("2026-12-14").startOfDay)
-        store = try LabStore(storeConfiguration)
+        store = try SQLiteLabStore(storeConfiguration)
         var street = SyntheticStreet.Configuration()
         street.merchants = merchants
         street.baselineWeeks = baselineWeeks
@@ -111,7 +111,7 @@ struct SimulationTests {
     @Test("the simulator refuses a lab that does not run on a manual clock, and says what to do")
     func needsManualClock() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("livinglab-sim-\(UUID().uuidString).sqlite").path
-        let store = try LabStore(path: path)
+        let store = try SQLiteLabStore(path: path)
         #expect {
             _ = try StreetSimulation(store: store, configuration: .init(protocolID: "any"))
         } throws: { error in

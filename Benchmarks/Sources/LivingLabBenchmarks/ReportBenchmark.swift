@@ -16,7 +16,7 @@ enum ReportBenchmark {
         var configuration = StoreConfiguration(path: folder.appendingPathComponent("lab.sqlite").path)
         configuration.clock = clock
         configuration.durability = .normal
-        let store = try LabStore(configuration)
+        let store = try SQLiteLabStore(configuration)
         let merchants = (1...200).map { String(format: "m%03d", $0) }
         try store.addFirm(Firm(id: "firm", name: "Firm"), actor: "bench")
         try store.addMerchants(merchants.enumerated().map { index, id in

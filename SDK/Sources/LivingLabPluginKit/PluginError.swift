@@ -80,6 +80,12 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
         case categoryNotAllowed = 106
         /// The plugin is not active for that merchant.
         case notActive = 107
+        /// The merchant's consent expired.
+        case expired = 108
+        /// The protocol was materially amended and the merchant has not renewed their consent.
+        case versionNotCovered = 109
+        /// The merchant's consent does not cover the purpose of the call.
+        case purposeNotCovered = 110
     }
 
     /// The kind of failure.

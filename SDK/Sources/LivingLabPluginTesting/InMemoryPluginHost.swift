@@ -1,16 +1,17 @@
 import Foundation
+import LivingLabCore
 import LivingLabRuntime
 import Synchronization
 
 /// A lab in memory for testing a plugin: fake merchants, consents, a settable clock, storage,
 /// and a record of every outcome and every denial.
 ///
-/// It enforces the consent gate a lab does (invariant 7): a host call about a merchant is
-/// denied with ``HostDenial/Code/notEnrolled`` when the merchant is unknown or not enrolled,
-/// ``HostDenial/Code/otherTrial`` when enrolled in another trial, ``HostDenial/Code/controlArm``
-/// in the control arm, ``HostDenial/Code/notConsented`` before consent and
-/// ``HostDenial/Code/withdrawn`` after a withdrawal. Outcomes are checked both at the host's
-/// clock and at their own timestamp. Every denial is counted.
+/// It asks the lab's own placement rule (`PlacementRule` in LivingLabCore) on a consent
+/// ledger of its own, so a plugin meets the same denials here as in a lab: not enrolled,
+/// another trial, control arm, not consented, withdrew (final for the trial, as in a lab),
+/// expired, a material amendment not yet renewed, a purpose the consent does not cover, a
+/// paused trial, a data category the protocol does not allow. Outcomes are checked both at
+/// the host's clock and at their own timestamp. Every denial is counted.
 public final class InMemoryPluginHost: PluginHostServices {
     /// A merchant as the fake lab knows it.
     public struct Merchant: Sendable, Hashable {
@@ -32,18 +33,22 @@ public final class InMemoryPluginHost: PluginHostServices {
 
     /// A consent event of a merchant.
     public struct ConsentEvent: Sendable, Hashable {
-        /// Given or withdrawn.
+        /// Given, withdrawn or expired.
         public enum Kind: String, Sendable, Hashable {
             /// The merchant opted in.
             case given
             /// The merchant opted out.
             case withdrawn
+            /// The consent ran out.
+            case expired
         }
 
-        /// Given or withdrawn.
+        /// Given, withdrawn or expired.
         public var kind: Kind
         /// When it took effect.
         public var at: Date
+        /// The purposes consented to (given events).
+        public var purposes: [String] = []
     }
 
     /// An outcome the fake lab stored.
@@ -86,6 +91,10 @@ public final class InMemoryPluginHost: PluginHostServices {
 
     private struct State {
         var now: Date
+        var trialState: TrialState = .running
+        /// Approval times of the trial's protocol versions (version 1 first) and whether each was a material amendment.
+        var versions: [(approvedAt: Date, material: Bool)] = [(.distantPast, false)]
+        var dataCategories: [String]
         var merchants: [String: Merchant] = [:]
         var outcomes: [RecordedOutcome] = []
         var outcomeKeys: Set<String> = []
@@ -100,9 +109,13 @@ public final class InMemoryPluginHost: PluginHostServices {
     private let state: Mutex<State>
 
     /// Creates an empty lab running `trial`, its clock at `now`.
-    public init(trial: String = "trial", now: Date = Date(timeIntervalSince1970: 1_777_000_000)) {
+    ///
+    /// - Parameter dataCategories: the data categories the trial's protocol allows; a plugin reading a merchant's
+    ///   fields needs `merchant-profile` or `contact` among them.
+    public init(trial: String = "trial", now: Date = Date(timeIntervalSince1970: 1_777_000_000),
+                dataCategories: [String] = [MerchantDataCategory.profile]) {
         self.trial = trial
-        state = Mutex(State(now: now))
+        state = Mutex(State(now: now, dataCategories: dataCategories))
     }
 
     // MARK: Setting up the lab
@@ -130,19 +143,35 @@ public final class InMemoryPluginHost: PluginHostServices {
         state.withLock { $0.merchants[merchantID] = merchant }
     }
 
-    /// Records that the merchant consented, at `at` (default: the clock).
-    public func giveConsent(_ merchantID: String, at: Date? = nil) {
-        record(.given, merchantID, at)
+    /// Records that the merchant consented, at `at` (default: the clock), to `purposes` (default: every purpose a
+    /// trial asks for), under the protocol version in force then.
+    public func giveConsent(_ merchantID: String, at: Date? = nil, purposes: [String] = Purpose.known) {
+        record(.given, merchantID, at, purposes: purposes)
     }
 
-    /// Records that the merchant withdrew, at `at` (default: the clock).
+    /// Records that the merchant withdrew, at `at` (default: the clock). As in a lab, a withdrawal is final for the
+    /// trial: a later consent does not bring the merchant back.
     public func withdrawConsent(_ merchantID: String, at: Date? = nil) {
         record(.withdrawn, merchantID, at)
     }
 
-    private func record(_ kind: ConsentEvent.Kind, _ merchantID: String, _ at: Date?) {
+    /// Records that the merchant's consent expired, at `at` (default: the clock).
+    public func expireConsent(_ merchantID: String, at: Date? = nil) {
+        record(.expired, merchantID, at)
+    }
+
+    /// Approves a new version of the trial's protocol at `at` (default: the clock); a material one needs every
+    /// merchant's renewed consent (`giveConsent` again) before the plugin may serve them.
+    public func amendProtocol(material: Bool, at: Date? = nil) {
+        state.withLock { $0.versions.append((at ?? $0.now, material)) }
+    }
+
+    /// Moves the trial to `trialState` (a paused or stopped trial serves nobody).
+    public func setTrialState(_ trialState: TrialState) { state.withLock { $0.trialState = trialState } }
+
+    private func record(_ kind: ConsentEvent.Kind, _ merchantID: String, _ at: Date?, purposes: [String] = []) {
         state.withLock { state in
-            let event = ConsentEvent(kind: kind, at: at ?? state.now)
+            let event = ConsentEvent(kind: kind, at: at ?? state.now, purposes: purposes)
             state.merchants[merchantID]?.consent.append(event)
         }
     }
@@ -185,40 +214,61 @@ public final class InMemoryPluginHost: PluginHostServices {
         state.withLock { state in Self.gate(state, merchantID, at: date ?? state.now, trial: trial) }
     }
 
+    /// Why a plugin's call of kind `question` about the merchant at `date` (default: the clock) is refused, or `nil`.
+    public func denialReason(for merchantID: String, asking question: PlacementQuestion, at date: Date? = nil) -> HostDenial? {
+        state.withLock { state in Self.gate(state, merchantID, at: date ?? state.now, trial: trial, question: question) }
+    }
+
     // MARK: The consent gate
 
-    private static func gate(_ state: State, _ merchantID: String, at date: Date, trial: String) -> HostDenial? {
-        guard let merchant = state.merchants[merchantID], let merchantTrial = merchant.trial else {
-            return HostDenial(.notEnrolled, "merchant \(merchantID) is not enrolled in a trial")
+    /// The lab's placement rule on this fake lab: the merchant's facts as of the clock, their consent at `date`.
+    private static func gate(_ state: State, _ merchantID: String, at date: Date, trial: String,
+                             question: PlacementQuestion = .serve(purpose: Purpose.pluginData)) -> HostDenial? {
+        let merchant = state.merchants[merchantID]
+        var consent = ConsentIndex()
+        for (index, version) in state.versions.enumerated() {
+            consent.noteApproval(protocolID: trial, version: index + 1, at: version.approvedAt, material: version.material)
         }
-        guard merchantTrial == trial else {
-            return HostDenial(.otherTrial, "merchant \(merchantID) is enrolled in another trial")
+        // Folded in time order; at equal times the event recorded later wins, as in an append-only log.
+        let events = (merchant?.consent ?? []).enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
+        var withdrawn = false, consented = false
+        for (_, event) in events {
+            let version = state.versions.lastIndex { $0.approvedAt <= event.at }.map { $0 + 1 } ?? 1
+            let kind: LivingLabCore.ConsentEvent.Kind = switch event.kind {
+            case .given: .given
+            case .withdrawn: .withdrawn
+            case .expired: .expired
+            }
+            consent.apply(LivingLabCore.ConsentEvent(
+                merchantID: merchantID, protocolID: trial, protocolVersion: version, kind: kind, purposes: event.purposes,
+                documentSHA256: "", language: "", at: event.at, channel: "test", recordedBy: merchantID))
+            if event.at <= state.now {
+                if event.kind == .withdrawn { withdrawn = true }
+                if event.kind == .given { consented = true }
+            }
         }
-        guard !merchant.isControl else {
-            return HostDenial(.controlArm, "merchant \(merchantID) is in the control arm: the plugin must not see it")
-        }
-        // The latest event in effect; at equal times the one recorded later wins, as in an append-only log.
-        let last = merchant.consent.enumerated().filter { $0.element.at <= date }
-            .max { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
-        switch last?.element.kind {
-        case nil:
-            return HostDenial(.notConsented, "merchant \(merchantID) has not consented to this trial")
-        case .withdrawn?:
-            return HostDenial(.withdrawn, "merchant \(merchantID) withdrew consent")
-        case .given?:
-            return nil
-        }
+        let enrolledHere = merchant?.trial == trial
+        let enrollment: Enrollment.State? = !enrolledHere ? nil : withdrawn ? .withdrawn : consented ? .active : .invited
+        let facts = PlacementFacts(
+            protocolID: trial, enrollment: enrollment, activeElsewhere: merchant?.trial != nil && !enrolledHere,
+            isControlArm: merchant?.isControl ?? false, trialState: state.trialState, dataCategories: state.dataCategories)
+        guard case .denied(let reason) = PlacementRule.decide(question, merchantID: merchantID, facts: facts, consent: consent,
+                                                               at: date) else { return nil }
+        return HostDenial(HostDenial.Code(reason), "merchant \(merchantID): \(reason)")
     }
 
     /// Checks the gate for `merchantID` and counts a denial; runs `body` when allowed.
     private func gated<T>(
-        _ call: String, _ merchantID: String, _ plugin: PluginIdentity, extraDate: Date? = nil,
+        _ call: String, _ merchantID: String, _ plugin: PluginIdentity,
+        asking question: PlacementQuestion = .serve(purpose: Purpose.pluginData), measuredAt: Date? = nil,
         _ body: (inout State) -> Result<T, HostDenial>
     ) -> Result<T, HostDenial> {
         state.withLock { state in
+            // As in a lab: the plugin must be allowed to act for the merchant now, and an outcome must pass the
+            // outcome gate at its own timestamp.
             let denial =
-                Self.gate(state, merchantID, at: state.now, trial: trial)
-                ?? extraDate.flatMap { Self.gate(state, merchantID, at: $0, trial: trial) }
+                Self.gate(state, merchantID, at: state.now, trial: trial, question: question)
+                ?? measuredAt.flatMap { Self.gate(state, merchantID, at: $0, trial: trial, question: .measure) }
             if let denial {
                 state.denials.append(RecordedDenial(code: denial.code, merchantID: merchantID, call: call, plugin: plugin))
                 return .failure(denial)
@@ -231,7 +281,8 @@ public final class InMemoryPluginHost: PluginHostServices {
 
     /// Stores the outcome once per idempotency key, if the merchant may be seen now and at the outcome's time.
     public func logOutcome(_ outcome: PluginOutcome, from plugin: PluginIdentity) -> Result<Void, HostDenial> {
-        gated("logOutcome", outcome.merchantID, plugin, extraDate: outcome.at) { state in
+        gated("logOutcome", outcome.merchantID, plugin, asking: .serve(purpose: Purpose.outcomeMeasurement),
+              measuredAt: outcome.at) { state in
             let key = "\(plugin.id)\u{0}\(outcome.idempotencyKey)"
             guard state.outcomeKeys.insert(key).inserted else {
                 state.duplicateOutcomes += 1
@@ -247,7 +298,10 @@ public final class InMemoryPluginHost: PluginHostServices {
 
     /// The merchant's fields, if the merchant may be seen.
     public func merchantFields(_ merchantID: String, for plugin: PluginIdentity) -> Result<[String: String], HostDenial> {
-        gated("merchantFields", merchantID, plugin) { state in .success(state.merchants[merchantID]?.fields ?? [:]) }
+        gated("merchantFields", merchantID, plugin,
+              asking: .serve(purpose: Purpose.pluginData, reading: [MerchantDataCategory.profile, MerchantDataCategory.contact])) {
+            state in .success(state.merchants[merchantID]?.fields ?? [:])
+        }
     }
 
     /// The merchant's arm configuration, if the merchant may be seen.

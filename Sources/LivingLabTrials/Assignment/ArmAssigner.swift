@@ -21,7 +21,7 @@ public enum ArmAssigner {
     ///     `stepped-wedge`); `seed` overrides its seed. Both are recorded.
     ///   - overrideReason: needed to re-assign a trial that already has assignments or has started.
     @discardableResult
-    public static func assign(store: LabStore, protocolID: String, designName: String? = nil, seed: UInt64? = nil,
+    public static func assign(store: any LabStore, protocolID: String, designName: String? = nil, seed: UInt64? = nil,
                               overrideReason: String? = nil, actor: String) throws -> Outcome {
         let stored = try store.storedProtocol(protocolID)
         guard let definition = stored.approved?.definition else {

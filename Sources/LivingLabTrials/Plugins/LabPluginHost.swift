@@ -13,11 +13,11 @@ import Logging
 /// serves (`plugin-data` to read or keep data, `outcome-measurement` to log an outcome). Fields are limited to the data
 /// categories the protocol declares. Every refusal is counted per plugin and reason (invariant 7).
 public final class LabPluginHost: PluginHostServices {
-    let store: LabStore
+    let store: any LabStore
     let logger: Logger
 
     /// A host for plugins of the lab in `store`.
-    public init(store: LabStore, logger: Logger = Logger(label: "livinglab.plugins")) {
+    public init(store: any LabStore, logger: Logger = Logger(label: "livinglab.plugins")) {
         self.store = store
         self.logger = logger
     }
@@ -35,7 +35,7 @@ public final class LabPluginHost: PluginHostServices {
     }
 
     public func logOutcome(_ outcome: PluginOutcome, from plugin: PluginIdentity) -> Result<Void, HostDenial> {
-        let placement: LabStore.TrialPlacement
+        let placement: TrialPlacement
         switch self.placement(outcome.merchantID, for: plugin, purpose: Purpose.outcomeMeasurement) {
         case .success(let found): placement = found
         case .failure(let denial): return .failure(denial)
@@ -46,7 +46,7 @@ public final class LabPluginHost: PluginHostServices {
         do {
             let result = try store.recordOutcomes([submission], actor: "plugin:\(plugin)")
             if case .rejected(let reason)? = result.dispositions.first {
-                return .failure(deny(Self.code(for: reason), "outcome at \(Timestamp.format(submission.at)) refused: \(reason)", plugin))
+                return .failure(deny(reason, "outcome at \(Timestamp.format(submission.at)) refused: \(reason)", plugin))
             }
             return .success(())
         } catch {
@@ -55,12 +55,9 @@ public final class LabPluginHost: PluginHostServices {
     }
 
     public func merchantFields(_ merchantID: String, for plugin: PluginIdentity) -> Result<[String: String], HostDenial> {
-        placement(merchantID, for: plugin, purpose: Purpose.pluginData).flatMap { placement in
+        let reading = [MerchantDataCategory.profile, MerchantDataCategory.contact]
+        return placement(merchantID, for: plugin, purpose: Purpose.pluginData, reading: reading).flatMap { placement in
             let categories = placement.definition.consent.dataCategories
-            guard categories.contains(MerchantDataCategory.profile) || categories.contains(MerchantDataCategory.contact) else {
-                return .failure(deny(.categoryNotAllowed, "protocol \(placement.protocolID) allows no merchant data category "
-                    + "(\(MerchantDataCategory.profile) or \(MerchantDataCategory.contact))", plugin))
-            }
             do {
                 return .success(MerchantDataCategory.fields(of: try store.merchant(merchantID), allowed: categories))
             } catch {
@@ -97,11 +94,15 @@ public final class LabPluginHost: PluginHostServices {
         }
     }
 
-    /// The trial in which `plugin` may act for `merchantID` now, or the counted reason why it may not.
-    func placement(_ merchantID: String, for plugin: PluginIdentity, purpose: String) -> Result<LabStore.TrialPlacement, HostDenial> {
-        let placements: [LabStore.TrialPlacement]
+    /// The trial in which `plugin` may act for `merchantID` now, or the counted reason why it may not: the lab's one
+    /// placement rule (``PlacementRule``) decides, on the merchant's placements and the consent ledger.
+    func placement(_ merchantID: String, for plugin: PluginIdentity, purpose: String, reading: [String] = [])
+        -> Result<TrialPlacement, HostDenial>
+    {
+        let placements: [TrialPlacement]
+        let gate: ConsentIndex
         do {
-            try store.refreshGate()
+            gate = try store.consentGate()
             placements = try store.placements(of: merchantID)
         } catch {
             return .failure(HostDenial(.internal, error.message))
@@ -112,50 +113,29 @@ public final class LabPluginHost: PluginHostServices {
             guard let range = try? SemanticVersionRange(placement.definition.plugin.versions), let version else { return false }
             return range.contains(version)
         }
-        guard let placement = mine.first(where: { $0.enrollment == .active }) ?? mine.first else {
-            if placements.contains(where: { $0.enrollment == .active }) {
-                return .failure(deny(.otherTrial, "merchant \(merchantID) takes part in another trial, not in one of \(plugin.id)", plugin))
-            }
-            return .failure(deny(.notEnrolled, "merchant \(merchantID) is not enrolled in a trial of \(plugin)", plugin))
-        }
-        if placement.enrollment == .withdrawn {
-            return .failure(deny(.withdrawn, "merchant \(merchantID) withdrew from \(placement.protocolID)", plugin))
-        }
-        if placement.enrollment == .invited {
-            return .failure(deny(.notConsented, "merchant \(merchantID) was invited to \(placement.protocolID) but has not consented", plugin))
-        }
-        if let arm = placement.arm, placement.definition.arm(named: arm)?.control == true {
-            return .failure(deny(.controlArm, "merchant \(merchantID) is in the control arm of \(placement.protocolID)", plugin))
-        }
-        guard placement.trialState == .running, placement.enrollment == .active else {
-            return .failure(deny(.notActive, "\(placement.protocolID) is \(placement.trialState.rawValue) and merchant \(merchantID) is \(placement.enrollment.rawValue)", plugin))
-        }
-        let decision = store.decide(merchantID: merchantID, protocolID: placement.protocolID, purpose: purpose, at: now())
+        let chosen = mine.first(where: { $0.enrollment == .active }) ?? mine.first
+        let facts = PlacementFacts(
+            protocolID: chosen?.protocolID ?? "", enrollment: chosen?.enrollment,
+            activeElsewhere: placements.contains { $0.enrollment == .active && !mine.contains($0) },
+            isControlArm: chosen.flatMap { placement in placement.arm.flatMap { placement.definition.arm(named: $0) } }?.control == true,
+            trialState: chosen?.trialState ?? .draft, dataCategories: chosen?.definition.consent.dataCategories ?? [])
+        let decision = PlacementRule.decide(.serve(purpose: purpose, reading: reading), merchantID: merchantID, facts: facts,
+                                            consent: gate, at: now())
         if case .denied(let reason) = decision {
-            return .failure(deny(Self.code(for: reason), "\(reason) (\(placement.protocolID), purpose \(purpose))", plugin))
+            let trial = chosen.map { "\($0.protocolID) is \($0.trialState.rawValue), merchant \(merchantID) is \($0.enrollment.rawValue)" }
+                ?? "merchant \(merchantID) is in no trial of \(plugin)"
+            return .failure(deny(reason, "\(reason) (\(trial); purpose \(purpose))", plugin))
         }
-        return .success(placement)
+        return .success(chosen!)
     }
 
     /// Counts the refusal and returns it.
-    private func deny(_ code: HostDenial.Code, _ message: String, _ plugin: PluginIdentity) -> HostDenial {
+    private func deny(_ reason: DenialReason, _ message: String, _ plugin: PluginIdentity) -> HostDenial {
         do {
-            try store.countHostDenial(pluginID: plugin.id, reason: code.rawValue)
+            try store.countHostDenial(pluginID: plugin.id, reason: reason)
         } catch {
             logger.error("could not count a host denial: \(error)")
         }
-        return HostDenial(code, message)
-    }
-
-    static func code(for reason: DenialReason) -> HostDenial.Code {
-        switch reason {
-        case .notConsented, .expired, .versionNotCovered: .notConsented
-        case .purposeNotCovered, .categoryNotAllowed: .categoryNotAllowed
-        case .withdrawn: .withdrawn
-        case .notEnrolled: .notEnrolled
-        case .controlArm: .controlArm
-        case .otherTrial: .otherTrial
-        case .notActive: .notActive
-        }
+        return HostDenial(HostDenial.Code(reason), message)
     }
 }

@@ -9,7 +9,7 @@ import Logging
 /// Runs a protocol's plugin for its trial: loads the registered binary (checking its pinned SHA-256), in-process or in
 /// a worker process, and activates, calls and deactivates it merchant by merchant — always through the consent gate.
 public final class TrialRunner: Sendable {
-    public let store: LabStore
+    public let store: any LabStore
     public let protocolID: String
     /// The running plugin.
     public let plugin: any RunningPlugin
@@ -18,7 +18,7 @@ public final class TrialRunner: Sendable {
     let host: LabPluginHost
 
     /// Loads the newest registered version of the protocol's plugin that its version range accepts.
-    public init(store: LabStore, protocolID: String, logger: Logger = Logger(label: "livinglab.trial"),
+    public init(store: any LabStore, protocolID: String, logger: Logger = Logger(label: "livinglab.trial"),
                 workerPath: String? = nil) throws(LabError) {
         self.store = store
         self.protocolID = protocolID

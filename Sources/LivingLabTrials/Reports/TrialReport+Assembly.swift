@@ -14,7 +14,7 @@ extension TrialReport {
     /// data (an empty arm, no variance) become notes in the report rather than errors, so a coordinator always gets one.
     ///
     /// - Throws: ``LabError`` when the protocol or the merchant does not exist.
-    public static func assemble(from store: LabStore, protocolID: String, options: ReportOptions = ReportOptions())
+    public static func assemble(from store: any LabStore, protocolID: String, options: ReportOptions = ReportOptions())
         throws(LabError) -> TrialReport
     {
         try ReportAssembler(store: store, protocolID: protocolID, options: options).assemble()
@@ -22,7 +22,7 @@ extension TrialReport {
 }
 
 struct ReportAssembler {
-    let store: LabStore
+    let store: any LabStore
     let protocolID: String
     let options: ReportOptions
 

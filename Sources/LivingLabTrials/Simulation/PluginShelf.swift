@@ -27,7 +27,7 @@ public enum PluginShelf {
 
     /// Registers the library at `path`, pinning its SHA-256; `trusted` plugins run in the host process.
     @discardableResult
-    public static func register(_ path: String, in store: LabStore, trusted: Bool = true, actor: String) throws(LabError)
+    public static func register(_ path: String, in store: any LabStore, trusted: Bool = true, actor: String) throws(LabError)
         -> PluginRegistration
     {
         let binary: PluginBinary

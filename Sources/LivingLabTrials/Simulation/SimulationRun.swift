@@ -10,7 +10,7 @@ import Logging
 struct SimulationRun {
     let simulation: StreetSimulation
     var configuration: StreetSimulation.Configuration { simulation.configuration }
-    var store: LabStore { simulation.store }
+    var store: any LabStore { simulation.store }
     let definition: ExperimentProtocol
     let calendar: StreetCalendar
     let baselineWeeks: Int

@@ -52,7 +52,7 @@ public struct StreetSimulation: Sendable {
     }
 
     /// The lab the trial runs in.
-    public let store: LabStore
+    public let store: any LabStore
     /// What to simulate.
     public let configuration: Configuration
     let clock: ManualClock
@@ -62,9 +62,9 @@ public struct StreetSimulation: Sendable {
     ///
     /// - Parameter logger: receives the plugin's log lines; by default only warnings and errors, since a simulated
     ///   trial activates and calls the plugin thousands of times.
-    public init(store: LabStore, configuration: Configuration, logger: Logger? = nil) throws(LabError) {
+    public init(store: any LabStore, configuration: Configuration, logger: Logger? = nil) throws(LabError) {
         guard let clock = store.clock as? ManualClock else {
-            throw LabError.invalid("The street simulator moves time itself: open the lab with a ManualClock set before the baseline (LabStore(path:clock:)).")
+            throw LabError.invalid("The street simulator moves time itself: open the lab with a ManualClock set before the baseline (SQLiteLabStore(path:clock:)).")
         }
         guard (0...1).contains(configuration.noShowRate), (0...1).contains(configuration.noShowRateWithReminders),
               (0...1).contains(configuration.shockDepth), configuration.withdrawals >= 0

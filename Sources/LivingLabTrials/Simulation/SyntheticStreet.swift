@@ -52,7 +52,7 @@ public struct SyntheticStreet: Sendable {
     /// Builds the street in an empty `store` and registers the click & collect plugin from `pluginPath`.
     ///
     /// Consents are given at the store's current time, which must be before the first Monday.
-    public init(in store: LabStore, pluginPath: String, configuration: Configuration = Configuration(),
+    public init(in store: any LabStore, pluginPath: String, configuration: Configuration = Configuration(),
                 actor: String = "coord-sim") throws(LabError)
     {
         let c = configuration

@@ -78,7 +78,7 @@ struct DemoCommand: ParsableCommand {
 
 /// The demo's steps, printed as they go.
 struct DemoLab {
-    let store: LabStore
+    let store: any LabStore
     let folder: URL
     let actor = "coord-claire"
     let protocolID = "click-collect-2027"

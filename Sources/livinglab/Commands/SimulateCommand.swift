@@ -91,18 +91,18 @@ enum SimulationLab {
     ///
     /// Commits use `synchronous=NORMAL`: a simulated lab is rebuilt in seconds, so it trades power-loss durability for
     /// speed.
-    static func freshStore(at path: String, firstMonday: CalendarDay) throws -> LabStore {
+    static func freshStore(at path: String, firstMonday: CalendarDay) throws -> any LabStore {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
         var configuration = StoreConfiguration(path: path)
         configuration.durability = .normal
         configuration.clock = ManualClock(firstMonday.adding(days: -21).startOfDay.addingTimeInterval(9 * 3600))
-        return try LabStore(configuration)
+        return try SQLiteLabStore(configuration)
     }
 
     /// The primary effect as the lab's report computes it.
-    static func primaryEstimate(store: LabStore, protocolID: String) throws -> Estimate? {
+    static func primaryEstimate(store: any LabStore, protocolID: String) throws -> Estimate? {
         var options = ReportOptions()
         options.randomizationDraws = 500
         return try TrialReport.assemble(from: store, protocolID: protocolID, options: options).primary?.estimate

@@ -81,6 +81,22 @@ public enum DenialReason: String, Codable, Sendable, Hashable, CaseIterable, Cus
     /// The plugin is not active for that merchant (trial not running, paused, stopped).
     case notActive = "not-active"
 
+    /// The status a plugin receives for this reason across the C ABI (`LIVINGLAB_DENIED_*`, 101–110).
+    public var abiStatus: Int32 {
+        switch self {
+        case .notConsented: 101
+        case .withdrawn: 102
+        case .notEnrolled: 103
+        case .controlArm: 104
+        case .otherTrial: 105
+        case .categoryNotAllowed: 106
+        case .notActive: 107
+        case .expired: 108
+        case .versionNotCovered: 109
+        case .purposeNotCovered: 110
+        }
+    }
+
     public var description: String {
         switch self {
         case .notConsented: "the merchant has not consented to this protocol"

@@ -244,8 +244,8 @@ public enum Purpose {
     public static let outcomeMeasurement = "outcome-measurement"
     /// Letting the trial's plugin read and keep the merchant's data.
     public static let pluginData = "plugin-data"
-    /// The purposes above, as the gate keeps them.
-    static let known = [participation, outcomeMeasurement, pluginData]
+    /// Every purpose above: what a protocol may ask consent for, as the gate keeps them.
+    public static let known = [participation, outcomeMeasurement, pluginData]
 }
 
 /// What happens to a merchant's earlier data when they withdraw.

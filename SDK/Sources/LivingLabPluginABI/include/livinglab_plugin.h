@@ -62,6 +62,9 @@ extern "C" {
 #define LIVINGLAB_DENIED_OTHER_TRIAL    105 /* the merchant is in a trial of another plugin */
 #define LIVINGLAB_DENIED_CATEGORY       106 /* the data category is not allowed */
 #define LIVINGLAB_DENIED_NOT_ACTIVE     107 /* the plugin is not active for the merchant */
+#define LIVINGLAB_DENIED_EXPIRED        108 /* the merchant's consent expired */
+#define LIVINGLAB_DENIED_RENEWAL_NEEDED 109 /* a material amendment needs the merchant's renewed consent */
+#define LIVINGLAB_DENIED_PURPOSE        110 /* the consent does not cover the purpose of the call */
 #define LIVINGLAB_IS_DENIED(status) ((status) >= 100 && (status) < 200)
 
 /* ---- Log levels for livinglab_host.log. ---- */

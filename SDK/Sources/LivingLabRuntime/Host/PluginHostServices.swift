@@ -1,4 +1,5 @@
 import Foundation
+import LivingLabCore
 
 /// The lab's side of every host function a plugin can call: the consent gate (invariant 7).
 ///
@@ -111,29 +112,41 @@ public struct HostDenial: Error, Sendable, Hashable, CustomStringConvertible {
             self.status = status
         }
 
-        /// The merchant has not consented to the trial's protocol version and purpose.
-        public static let notConsented = Code(rawValue: "notConsented", status: 101)
+        /// A consent-gate denial: the lab's one spelling of the reason (`not-consented`…) and its ABI status.
+        public init(_ reason: DenialReason) {
+            self.init(rawValue: reason.rawValue, status: reason.abiStatus)
+        }
+
+        /// The consent-gate reason, when this is a denial.
+        public var reason: DenialReason? { DenialReason(rawValue: rawValue) }
+
+        /// The merchant has not consented to the trial's protocol.
+        public static let notConsented = Code(.notConsented)
         /// The merchant withdrew consent.
-        public static let withdrawn = Code(rawValue: "withdrawn", status: 102)
+        public static let withdrawn = Code(.withdrawn)
+        /// The merchant's consent expired.
+        public static let expired = Code(.expired)
+        /// A material amendment needs the merchant's renewed consent.
+        public static let versionNotCovered = Code(.versionNotCovered)
+        /// The merchant's consent does not cover the purpose of the call.
+        public static let purposeNotCovered = Code(.purposeNotCovered)
         /// The merchant is not enrolled in the plugin's trial.
-        public static let notEnrolled = Code(rawValue: "notEnrolled", status: 103)
+        public static let notEnrolled = Code(.notEnrolled)
         /// The merchant is in the control arm: the plugin must not see it.
-        public static let controlArm = Code(rawValue: "controlArm", status: 104)
+        public static let controlArm = Code(.controlArm)
         /// The merchant is in a trial of another plugin.
-        public static let otherTrial = Code(rawValue: "otherTrial", status: 105)
-        /// The merchant's consent does not cover that data category.
-        public static let categoryNotAllowed = Code(rawValue: "categoryNotAllowed", status: 106)
+        public static let otherTrial = Code(.otherTrial)
+        /// The protocol does not allow that data category.
+        public static let categoryNotAllowed = Code(.categoryNotAllowed)
         /// The plugin is not active for the merchant (trial paused or stopped).
-        public static let notActive = Code(rawValue: "notActive", status: 107)
+        public static let notActive = Code(.notActive)
         /// The call's arguments are wrong (undeclared metric, bad JSON).
         public static let invalid = Code(rawValue: "invalid", status: 1)
         /// The lab failed; not the plugin's fault.
         public static let `internal` = Code(rawValue: "internal", status: 3)
 
         /// The consent-gate reasons, for counting and reporting.
-        public static let consentGateCodes: [Code] = [
-            .notConsented, .withdrawn, .notEnrolled, .controlArm, .otherTrial, .categoryNotAllowed, .notActive,
-        ]
+        public static let consentGateCodes: [Code] = DenialReason.allCases.map(Code.init)
 
         /// The code for a status a plugin received, if it is a known one.
         public init?(status: Int32) {
