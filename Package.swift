@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-// One settings loop for every target (see STYLE.md §4): Swift 6 mode, upcoming features,
+// One settings loop for every target: Swift 6 mode, upcoming features,
 // and warnings as errors when CI runs (CI=true), so a warning never lands unnoticed.
 let strict = ProcessInfo.processInfo.environment["CI"] == "true"
 var swiftSettings: [SwiftSetting] = [

@@ -1,7 +1,7 @@
 /*
  * visit_counter.c — a LivingLab plugin in plain C: counts shop visits.
  *
- *   cc -shared -fPIC -I ../../Sources/LivingLabPluginABI/include -o libVisitCounter.so visit_counter.c
+ *   cc -shared -fPIC -I ../../SDK/Sources/LivingLabPluginABI/include -o libVisitCounter.so visit_counter.c
  *
  * Requests (JSON):
  *   {"action": "visit", "visit_id": "v1"}                 count a visit, log the "visits" outcome

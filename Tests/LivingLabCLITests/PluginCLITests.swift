@@ -100,9 +100,12 @@ struct PluginCLITests {
     @Test("plugin new scaffolds a package against this checkout's SDK")
     func scaffold() throws {
         let cli = try CLIRunner()
-        let run = try cli.run("plugin", "new", "LoyaltyCard", "--output", cli.folder.path, "--sdk", CLIRunner.repository.path)
+        let run = try cli.run("plugin", "new", "LoyaltyCard", "--output", cli.folder.path, "--sdk", CLIRunner.repository.appendingPathComponent("SDK").path)
         #expect(run.status == 0, "\(run.stderr)")
         let manifest = try String(contentsOf: cli.folder.appendingPathComponent("LoyaltyCard/Package.swift"), encoding: .utf8)
-        #expect(manifest.contains(CLIRunner.repository.path) && manifest.contains(".dynamic"))
+        #expect(manifest.contains(CLIRunner.repository.appendingPathComponent("SDK").path) && manifest.contains(".dynamic"))
+        // The checkout itself is not an SDK: the scaffold says what to pass instead.
+        let wrong = try cli.run("plugin", "new", "Other", "--output", cli.folder.path, "--sdk", cli.folder.path)
+        #expect(wrong.status == 1 && wrong.stderr.contains("holds no LivingLab SDK package"))
     }
 }

@@ -1,3 +1,4 @@
+import LivingLabCore
 import LivingLabPluginABI
 
 /// The versions of the plugin C ABI this host speaks, and the SDK that builds them.
@@ -7,7 +8,7 @@ public enum PluginABI {
     /// The ABI version new plugins are built for (`LIVINGLAB_PLUGIN_ABI_VERSION`).
     public static let currentVersion = UInt32(LIVINGLAB_PLUGIN_ABI_VERSION)
     /// The SDK release line that builds plugins for ``currentVersion``; named in refusals.
-    public static let sdkRelease = "1.x"
+    public static let sdkRelease = LivingLabVersion.current
     /// The exported symbol every plugin provides.
     public static let entrySymbol = "livinglab_plugin_entry"
 }
