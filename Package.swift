@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 core, runtime, "LivingLabStore", "LivingLabAnalysis",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -66,7 +67,6 @@ let package = Package(
                 core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "livinglab-plugin-worker", dependencies: [runtime]),

@@ -14,8 +14,33 @@ public enum OutcomeDisposition: Sendable, Hashable {
     case rejected(DenialReason)
 }
 
+/// As the lab writes a per-row result: `{"result": "stored" | "already-stored" | "refused", "reason": …}`.
+extension OutcomeDisposition: Codable {
+    private enum CodingKeys: String, CodingKey { case result, reason }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .stored: try container.encode("stored", forKey: .result)
+        case .duplicate: try container.encode("already-stored", forKey: .result)
+        case .rejected(let reason):
+            try container.encode("refused", forKey: .result)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .result) {
+        case "stored": self = .stored
+        case "already-stored": self = .duplicate
+        default: self = .rejected(try container.decode(DenialReason.self, forKey: .reason))
+        }
+    }
+}
+
 /// The result of recording a batch of outcomes: one disposition per submission, in order.
-public struct OutcomeBatchResult: Sendable, Hashable {
+public struct OutcomeBatchResult: Codable, Sendable, Hashable {
     public var dispositions: [OutcomeDisposition]
     public var stored: Int { dispositions.count { $0 == .stored } }
     public var duplicates: Int { dispositions.count { $0 == .duplicate } }

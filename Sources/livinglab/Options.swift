@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LivingLabTrials
 import LivingLabCore
 import LivingLabStore
 
@@ -27,24 +28,19 @@ struct LabOptions: ParsableArguments {
         }
         return try SQLiteLabStore(path: path)
     }
+
+    /// The lab's use cases on this database, done by ``who``.
+    func livingLab(creating: Bool = false) throws -> LivingLab { LivingLab(store: try open(creating: creating), actor: who) }
 }
 
-/// The `--format` option of read commands.
+/// The `--format` option: read commands print what they read, write commands what they stored.
 struct FormatOption: ParsableArguments {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 }
 
 /// Reads a text file, with an error that names it.
-func readTextFile(_ path: String) throws -> String {
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw LabError.notFound("There is no file at \(path): check the path.")
-    }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-        throw LabError.invalid("\(path) could not be read as UTF-8 text: save it as UTF-8.")
-    }
-    return text
-}
+func readTextFile(_ path: String) throws -> String { try LabFiles.readText(path) }
 
 /// Splits a comma-separated option value into trimmed, non-empty items.
 func splitList(_ value: String?) -> [String]? {

@@ -37,7 +37,9 @@ public struct CLIRunner {
     @discardableResult
     public func run(_ arguments: String...) throws -> Run { try run(arguments) }
 
-    public func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
+    /// - Parameter merged: standard error goes into the same pipe as standard output (as on a terminal), and the run's
+    ///   `stdout` holds both in the order they were written.
+    public func run(_ arguments: [String], environment extra: [String: String] = [:], merged: Bool = false) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -49,11 +51,12 @@ public struct CLIRunner {
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = merged ? out : err
         try process.run()
         // Read before waiting so a large output cannot fill the pipe and block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        // A merged run never hands the error pipe to the child: its write end stays open here, so it is not read.
+        let stderr = merged ? Data() : err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                    stderr: String(decoding: stderr, as: UTF8.self))

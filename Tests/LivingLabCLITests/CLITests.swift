@@ -71,8 +71,9 @@ struct CLITests {
         #expect(withdraw.status == 0 && withdraw.stdout.contains("anonymised"))
         let refused = try cli.run("outcome", "log", "click-collect-2027", "m01", "orders", "4", "--key", "k2")
         #expect(refused.status == 1 && refused.stderr.contains("withdrew"))
-        let rejections = try cli.run("outcome", "rejections", "--format", "json")
-        #expect(rejections.stdout.contains("\"withdrawn\""))
+        let refusals = try cli.run("refusals", "--protocol", "click-collect-2027", "--format", "json")
+        let lines = try #require(try JSONSerialization.jsonObject(with: Data(refusals.stdout.utf8)) as? [[String: Any]])
+        #expect(lines.contains { $0["kind"] as? String == "outcome" && $0["reason"] as? String == "withdrawn" && $0["count"] as? Int == 1 })
         let export = try cli.run("outcome", "export", "click-collect-2027")
         #expect(export.stdout.split(separator: "\n").count == 2)
         #expect(!export.stdout.contains(",m01,"))
@@ -154,5 +155,27 @@ struct CLIOptionTests {
         #expect(run.status == 1)
         #expect(run.stderr.hasPrefix("error: Missing expected argument"), "\(run.stderr)")
         #expect(!run.stderr.contains("Error: "))
+    }
+}
+
+@Suite("Write commands print what they stored, for scripts (--format json)")
+struct CLIWriteOutputTests {
+    @Test("consent give prints the event with its id and document hash; an outcome prints its per-row result")
+    func writesAsJSON() throws {
+        let cli = try CLIRunner()
+        try cli.exampleLab()
+        try cli.expectSuccess(cli.run("enroll", "click-collect-2027", "--merchants", "m01", "--format", "json"))
+        let document = try cli.run("consent", "document", "click-collect-2027", "--format", "json")
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(document.stdout.utf8)) as? [String: Any])
+        let give = try cli.run("consent", "give", "m01", "click-collect-2027", "--format", "json")
+        cli.expectSuccess(give)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(give.stdout.utf8)) as? [String: Any])
+        #expect(event["sequence"] as? Int != nil)
+        #expect(event["kind"] as? String == "given" && event["language"] as? String == "fr")
+        #expect(event["documentSHA256"] as? String == shown["sha256"] as? String)
+        let logged = try cli.run("outcome", "log", "click-collect-2027", "m01", "orders", "3", "--key", "k1", "--format", "json")
+        #expect(logged.stdout.contains(#""result" : "stored""#), "\(logged.stdout)")
+        let again = try cli.run("outcome", "log", "click-collect-2027", "m01", "orders", "3", "--key", "k1", "--format", "json")
+        #expect(again.stdout.contains(#""result" : "already-stored""#))
     }
 }

@@ -4,15 +4,23 @@ import Testing
 
 @Suite("livinglab demo and simulate, end to end through the built binary and plugins")
 struct DemoCLITests {
-    @Test("`livinglab demo` runs the simulated click & collect trial and ends with a report whose interval holds the planted truth")
+    @Test("`livinglab demo` runs the simulated click & collect trial and ends with a report whose interval holds the planted truth; its progress lines never cut its results")
     func demoEndsWithCoveredTruth() throws {
         let cli = try CLIRunner()
-        let run = try cli.run("demo", "--example", CLIRunner.repository.appendingPathComponent("Examples/bordeaux").path)
-        #expect(run.status == 0, "\(run.stderr)")
+        // Results and progress into one pipe, as on a terminal: every line must come out whole and in order.
+        let run = try cli.run(["demo", "--example", CLIRunner.repository.appendingPathComponent("Examples/bordeaux").path],
+                              merged: true)
+        #expect(run.status == 0, "\(run.stdout.suffix(2000))")
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(!lines.contains { $0.contains("simulated 20") && !$0.hasPrefix("simulated 20") }, "a progress line cut a result line")
+        let intro = try #require(lines.firstIndex { $0.contains("simulated clock (ManualClock)") })
+        let firstWeek = try #require(lines.firstIndex { $0.hasPrefix("simulated 2027-W01") })
+        let balance = try #require(lines.firstIndex { $0.contains("Balance (means per arm") })
+        #expect(balance < intro && intro < firstWeek)
         #expect(run.stdout.contains("fr.livinglab.click-and-collect@1.0.0 (panier-malin)"))
         #expect(run.stdout.contains("Balance (means per arm"))
         #expect(run.stdout.contains("simulated clock (ManualClock)"))
-        #expect(run.stderr.contains("simulated 2027-W09 (trial"))
+        #expect(run.stdout.contains("simulated 2027-W09 (trial"))
         #expect(run.stdout.contains("orders placed through the plugin"))
         #expect(run.stdout.contains("treatment  pickup_rate"))
         #expect(run.stdout.contains("Refused by the consent gate after withdrawal"))

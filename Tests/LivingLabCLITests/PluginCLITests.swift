@@ -18,7 +18,11 @@ struct PluginCLITests {
         try cli.exampleLab()
         let inspect = try cli.run("plugin", "inspect", Self.clickAndCollect)
         #expect(inspect.status == 0 && inspect.stdout.contains("fr.livinglab.click-and-collect@1.0.0"))
-        try cli.expectSuccess(cli.run("plugin", "register", Self.clickAndCollect, "--trusted"))
+        let registered = try cli.run("plugin", "register", Self.clickAndCollect, "--trusted", "--format", "json")
+        cli.expectSuccess(registered)
+        let registration = try JSONSerialization.jsonObject(with: Data(registered.stdout.utf8)) as? [String: Any]
+        #expect(registration?["id"] as? String == "fr.livinglab.click-and-collect")
+        #expect((registration?["sha256"] as? String)?.count == 64 && registration?["isolation"] as? String == "in-process")
         let list = try cli.run("plugin", "list")
         #expect(list.stdout.contains("in-process"))
 
@@ -62,8 +66,9 @@ struct PluginCLITests {
 
         let refused = try cli.run("plugin", "call", "click-collect-2027", control[0], #"{"action": "summary"}"#)
         #expect(refused.status == 1 && refused.stderr.contains("control arm"))
-        let denials = try cli.run("plugin", "denials")
-        #expect(denials.stdout.contains("control-arm"))
+        let denials = try cli.run("refusals", "--plugin", "fr.livinglab.click-and-collect")
+        #expect(denials.stdout.contains("host-call") && denials.stdout.contains("control-arm"))
+        #expect(!denials.stdout.contains("outcome "))
 
         try cli.expectSuccess(cli.run("trial", "pause", "click-collect-2027"))
         let paused = try cli.run("plugin", "call", "click-collect-2027", merchant, #"{"action": "summary"}"#)

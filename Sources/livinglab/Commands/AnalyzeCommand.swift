@@ -12,11 +12,11 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Estimate an effect from any outcome table (CSV): estimate, SE, interval, p-value, method, MDE.",
         discussion: """
-            For outcomes measured outside plugins, such as monthly revenue declared by merchants. One row per
-            merchant, or per merchant and period (then give --period and --post, the first period with the feature).
+            For outcomes measured outside plugins, such as monthly revenue declared by merchants. One row per \
+            merchant, or per merchant and period (then give --period and --post, the first period with the feature). \
             The treatment column holds 1/0, true/false, yes/no or treatment/control, constant within a merchant.
 
-            Methods: did (two-way fixed effects, cluster-robust by merchant), diff-in-means (Neyman SE), ancova
+            Methods: did (two-way fixed effects, cluster-robust by merchant), diff-in-means (Neyman SE), ancova \
             (on --covariate and/or the pre-period mean), ri (randomisation inference, complete randomisation).
 
             Examples:

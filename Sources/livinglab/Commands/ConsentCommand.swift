@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
-
 import LivingLabTrials
 import LivingLabStore
 
@@ -10,7 +9,7 @@ struct ConsentCommand: ParsableCommand {
         commandName: "consent",
         abstract: "Record and read merchants' consent (append-only ledger).",
         discussion: """
-            Opting in and withdrawing take the same arguments: the merchant and the protocol. A withdrawal is
+            Opting in and withdrawing take the same arguments: the merchant and the protocol. A withdrawal is \
             effective at once (server UTC) and applies the protocol's data policy (keep, anonymise or erase).
             """,
         subcommands: [Give.self, Withdraw.self, Status.self, History.self, Document.self])
@@ -19,7 +18,7 @@ struct ConsentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a merchant's consent to a protocol's approved version.",
             discussion: """
-                The consent names the SHA-256 of the document the merchant read, in the language they read it
+                The consent names the SHA-256 of the document the merchant read, in the language they read it \
                 (French by default). Show it first with `livinglab consent document PROTOCOL --lang fr`.
 
                 Examples:
@@ -27,6 +26,7 @@ struct ConsentCommand: ParsableCommand {
                   livinglab consent give m07 click-collect-2027 --lang en --purposes participation,outcome-measurement
                 """)
         @OptionGroup var lab: LabOptions
+        @OptionGroup var output: FormatOption
         @Argument(help: "The merchant's id.") var merchant: String
         @Argument(help: "The protocol's id.") var protocolID: String
         @Option(help: "The language of the document the merchant read.") var lang: String = "fr"
@@ -34,8 +34,9 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "How the consent was collected: cli, paper, http, dashboard…") var channel: String = "cli"
 
         func run() throws {
-            let event = try lab.open().giveConsent(merchantID: merchant, protocolID: protocolID, language: lang,
-                                                   purposes: splitList(purposes), channel: channel, actor: lab.who)
+            let event = try lab.livingLab().giveConsent(merchantID: merchant, protocolID: protocolID, language: lang,
+                                                        purposes: splitList(purposes), channel: channel)
+            if output.format == .json { return try JSONOutput.print(event) }
             print("Consent \(event.kind.rawValue): \(merchant) → \(protocolID) version \(event.protocolVersion) at \(Timestamp.format(event.at)) (document \(event.language), sha256 \(event.documentSHA256.prefix(16))…; purposes \(event.purposes.joined(separator: ", "))).")
         }
     }
@@ -45,12 +46,14 @@ struct ConsentCommand: ParsableCommand {
             abstract: "Withdraw a merchant's consent, in one step, effective now.",
             discussion: "Example:\n  livinglab consent withdraw m01 click-collect-2027")
         @OptionGroup var lab: LabOptions
+        @OptionGroup var output: FormatOption
         @Argument(help: "The merchant's id.") var merchant: String
         @Argument(help: "The protocol's id.") var protocolID: String
         @Option(help: "How the withdrawal was received: cli, paper, http, dashboard…") var channel: String = "cli"
 
         func run() throws {
-            let result = try lab.open().withdrawConsent(merchantID: merchant, protocolID: protocolID, channel: channel, actor: lab.who)
+            let result = try lab.livingLab().withdrawConsent(merchantID: merchant, protocolID: protocolID, channel: channel)
+            if output.format == .json { return try JSONOutput.print(result) }
             if result.alreadyWithdrawn {
                 print("\(merchant) had already withdrawn from \(protocolID) at \(Timestamp.format(result.at)); nothing more to do.")
                 return
@@ -111,44 +114,15 @@ struct ConsentCommand: ParsableCommand {
             abstract: "Print the consent document of a protocol's approved version, with its SHA-256.",
             discussion: "Example:\n  livinglab consent document click-collect-2027 --lang fr")
         @OptionGroup var lab: LabOptions
+        @OptionGroup var output: FormatOption
         @Argument(help: "The protocol's id.") var protocolID: String
         @Option(help: "The language.") var lang: String = "fr"
 
         func run() throws {
-            let stored = try lab.open().storedProtocol(protocolID)
-            let version = stored.approved ?? stored.latest
-            guard let text = version.definition.consent.documents[lang] else {
-                throw LabError.notFound("Protocol \(protocolID) has no document in `\(lang)`: use one of \(version.definition.consent.documents.keys.sorted().joined(separator: ", ")).")
+            let document = try lab.livingLab().consentDocument(protocolID: protocolID, language: lang)
+            try JSONOutput.report(document, as: output.format) {
+                "\(document.text)\n---\n\(protocolID) version \(document.version), \(lang), sha256 \(document.sha256)"
             }
-            print(text)
-            print("---\n\(protocolID) version \(version.version), \(lang), sha256 \(SHA256.hex(text))")
         }
-    }
-}
-
-struct EnrollCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "enroll",
-        abstract: "Invite merchants into a protocol's trial (checks eligibility and the sponsor rule).",
-        discussion: """
-            Examples:
-              livinglab enroll click-collect-2027 --cohort food
-              livinglab enroll click-collect-2027 --merchants m01,m02
-            """)
-    @OptionGroup var lab: LabOptions
-    @Argument(help: "The protocol's id.") var protocolID: String
-    @Option(help: "A cohort whose members to invite.") var cohort: String?
-    @Option(help: "Merchant ids separated by commas.") var merchants: String?
-
-    func run() throws {
-        let store = try lab.open()
-        let ids: [String]
-        switch (cohort, splitList(merchants)) {
-        case (let name?, nil): ids = try store.cohort(name).merchantIDs
-        case (nil, let list?): ids = list
-        default: throw LabError.invalid("Say whom to enroll with either --cohort NAME or --merchants m01,m02.")
-        }
-        let enrolled = try store.enroll(ids, in: protocolID, actor: lab.who)
-        print("Invited \(enrolled.count) merchant(s) into \(protocolID): \(enrolled.map(\.merchantID).joined(separator: ", ")).")
     }
 }

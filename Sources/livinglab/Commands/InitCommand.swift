@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
+import LivingLabTrials
 import LivingLabStore
 
 struct InitCommand: ParsableCommand {
@@ -14,6 +15,7 @@ struct InitCommand: ParsableCommand {
             """)
 
     @OptionGroup var lab: LabOptions
+    @OptionGroup var output: FormatOption
     @Option(help: "A lab.yaml file describing the lab (id, name, area, coordinators, segments).")
     var labFile: String?
     @Option(help: "The lab's id, when no --lab-file is given.")
@@ -36,8 +38,7 @@ struct InitCommand: ParsableCommand {
             }
             description = Lab(id: id, name: name, area: area ?? "")
         }
-        let store = try lab.open(creating: true)
-        try store.setLab(description, actor: lab.who)
-        print("Created lab \(description.id) (\(description.name)) in \(lab.path).")
+        let created = try lab.livingLab(creating: true).createLab(description)
+        try JSONOutput.report(created, as: output.format) { "Created lab \(created.id) (\(created.name)) in \(lab.path)." }
     }
 }

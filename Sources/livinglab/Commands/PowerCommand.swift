@@ -9,9 +9,9 @@ struct PowerCommand: ParsableCommand {
         commandName: "power",
         abstract: "Before a trial: the minimum detectable effect (MDE) and the power of a design.",
         discussion: """
-            Give the arm sizes (--per-arm, or --treated and --control, or --protocol to count the merchants who
-            consented or were assigned) and the standard deviation of the outcome across merchants (--sd, for example
-            of last quarter's weekly orders). Optional: --pre-correlation for ANCOVA/CUPED on a pre-period, and
+            Give the arm sizes (--per-arm, or --treated and --control, or --protocol to count the merchants who \
+            consented or were assigned) and the standard deviation of the outcome across merchants (--sd, for example \
+            of last quarter's weekly orders). Optional: --pre-correlation for ANCOVA/CUPED on a pre-period, and \
             --periods (post weeks) with --pre-periods and --icc for a weekly panel analysed by difference-in-differences.
 
             Examples:

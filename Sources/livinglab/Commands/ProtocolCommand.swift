@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LivingLabCore
-
 import LivingLabTrials
 import LivingLabStore
 
@@ -15,8 +14,8 @@ struct ProtocolCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a protocol from a YAML file, or amend it (prints the diff and whether it is material).",
             discussion: """
-                A material amendment (purposes, data categories, consent documents, plugin, arms, withdrawal policy)
-                means merchants must renew their consent once the new version is approved. Every amendment needs
+                A material amendment (purposes, data categories, consent documents, plugin, arms, withdrawal policy) \
+                means merchants must renew their consent once the new version is approved. Every amendment needs \
                 --reason.
 
                 Examples:
@@ -30,7 +29,7 @@ struct ProtocolCommand: ParsableCommand {
 
         func run() throws {
             let definition = try LabFiles.protocolDefinition(at: file)
-            let result = try lab.open().applyProtocol(definition, reason: reason, actor: lab.who)
+            let result = try lab.livingLab().applyProtocol(definition, reason: reason)
             if output.format == .json {
                 struct Result: Encodable {
                     var kind: String, protocolID: String, version: Int, material: Bool, changes: [ProtocolChange]
@@ -113,10 +112,12 @@ struct ProtocolCommand: ParsableCommand {
             abstract: "Approve a protocol's newest version, so merchants can consent to it.",
             discussion: "Example:\n  livinglab protocol approve click-collect-2027 --actor coord-claire")
         @OptionGroup var lab: LabOptions
+        @OptionGroup var output: FormatOption
         @Argument(help: "The protocol's id.") var id: String
 
         func run() throws {
-            let version = try lab.open().approveProtocol(id, actor: lab.who)
+            let version = try lab.livingLab().approveProtocol(id)
+            if output.format == .json { return try JSONOutput.print(version) }
             print("Approved version \(version.version) of \(id).\(version.material ? " It is a material amendment: consents to earlier versions must be renewed." : "")")
         }
     }

@@ -12,8 +12,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "A trial's report: design and balance, consent funnel, effects with intervals, MDE, weekly chart.",
         discussion: """
-            The firm-facing report shows aggregates only. With --merchant ID it shows that merchant's own figures
-            and nothing about anyone else, for the merchant's eyes. HTML is one self-contained file (inline CSS and
+            The firm-facing report shows aggregates only. With --merchant ID it shows that merchant's own figures \
+            and nothing about anyone else, for the merchant's eyes. HTML is one self-contained file (inline CSS and \
             SVG charts) that opens without a network.
 
             Examples:

@@ -12,8 +12,8 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Prove the estimators on simulated streets with a planted effect: coverage, bias, rejection rates.",
         discussion: """
-            Simulates --trials trials with the planted effect and as many with no effect, on fresh streets of
-            --merchants merchants (12 weeks, effect from week 6), and reports for each estimator the coverage of its
+            Simulates --trials trials with the planted effect and as many with no effect, on fresh streets of \
+            --merchants merchants (12 weeks, effect from week 6), and reports for each estimator the coverage of its \
             intervals (should be near 95%), its bias, and how often it rejects "no effect" (under no effect: near 5%).
 
             Example:

@@ -105,7 +105,7 @@ public struct CSVTable: Sendable {
 }
 
 /// A row that could not be imported, with its line number and the reason.
-public struct RowProblem: Sendable, Hashable, CustomStringConvertible {
+public struct RowProblem: Codable, Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     public var reason: String
     public init(line: Int, reason: String) {

@@ -3,14 +3,14 @@ import LivingLabCore
 import Yams
 
 /// Reading the lab's files: lab and protocol YAML, sponsor, firm and shock CSV.
-enum LabFiles {
+public enum LabFiles {
     /// Reads `lab.yaml`.
-    static func lab(at path: String) throws -> Lab {
+    public static func lab(at path: String) throws -> Lab {
         try decodeYAML(Lab.self, path: path)
     }
 
     /// Reads a protocol YAML file and loads its consent documents (paths relative to the YAML file).
-    static func protocolDefinition(at path: String) throws -> ExperimentProtocol {
+    public static func protocolDefinition(at path: String) throws -> ExperimentProtocol {
         var definition = try decodeYAML(ExperimentProtocol.self, path: path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         var documents: [String: String] = [:]
@@ -18,7 +18,7 @@ enum LabFiles {
             let url = documentPath.hasPrefix("/") ? URL(fileURLWithPath: documentPath)
                 : folder.appendingPathComponent(documentPath).standardizedFileURL
             do {
-                documents[language] = try readTextFile(url.path)
+                documents[language] = try readText(url.path)
             } catch let error as LabError {
                 throw LabError(error.code, "The `\(language)` consent document of \(path) cannot be read: \(error.message)")
             }
@@ -28,8 +28,8 @@ enum LabFiles {
     }
 
     /// Decodes a YAML file, turning decoding errors into messages that name the field and the fix.
-    static func decodeYAML<T: Decodable>(_ type: T.Type, path: String) throws -> T {
-        let text = try readTextFile(path)
+    public static func decodeYAML<T: Decodable>(_ type: T.Type, path: String) throws -> T {
+        let text = try readText(path)
         do {
             return try YAMLDecoder().decode(type, from: text)
         } catch let error as DecodingError {
@@ -42,7 +42,7 @@ enum LabFiles {
     }
 
     /// A decoding error as a sentence that names the field.
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "the top level" : text)
@@ -73,14 +73,14 @@ enum LabFiles {
     }
 
     /// Reads `firms.csv` (`id,name,contact,summary`).
-    static func firms(at path: String) throws -> [Firm] {
-        let table = try CSVTable(parsing: try readTextFile(path), required: ["id", "name"])
+    public static func firms(at path: String) throws -> [Firm] {
+        let table = try CSVTable(parsing: try readText(path), required: ["id", "name"])
         return table.rows.map { Firm(id: $0["id"] ?? "", name: $0["name"] ?? "", contact: $0["contact"], summary: $0["summary"]) }
     }
 
     /// Reads `sponsors.csv` (`id,name,charter_version,employer,skills,contact`).
-    static func sponsors(at path: String) throws -> [Sponsor] {
-        let table = try CSVTable(parsing: try readTextFile(path), required: ["id", "name", "charter_version"])
+    public static func sponsors(at path: String) throws -> [Sponsor] {
+        let table = try CSVTable(parsing: try readText(path), required: ["id", "name", "charter_version"])
         return table.rows.map {
             Sponsor(id: $0["id"] ?? "", name: $0["name"] ?? "", charterVersion: $0["charter_version"] ?? "",
                     employerFirmID: $0["employer"], skills: ($0["skills"] ?? "").split(separator: ";").map { String($0).trimmed },
@@ -89,8 +89,8 @@ enum LabFiles {
     }
 
     /// Reads `shocks.csv` (`id,kind,segments,start,end,description`, segments separated by `;`).
-    static func shocks(at path: String) throws -> [Shock] {
-        let table = try CSVTable(parsing: try readTextFile(path), required: ["id", "kind", "segments", "start", "end"])
+    public static func shocks(at path: String) throws -> [Shock] {
+        let table = try CSVTable(parsing: try readText(path), required: ["id", "kind", "segments", "start", "end"])
         var shocks: [Shock] = []
         var problems: [RowProblem] = []
         for row in table.rows {
@@ -109,5 +109,18 @@ enum LabFiles {
             throw LabError.invalid("\(path) has bad rows, nothing was imported:\n  " + problems.map(\.description).joined(separator: "\n  "))
         }
         return shocks
+    }
+
+    /// Reads a text file, with an error that names it and says what to do.
+    public static func readText(_ path: String) throws(LabError) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw LabError.notFound("There is no file at \(path): check the path.")
+        }
+        guard !isFolder.boolValue else { throw LabError.invalid("\(path) is a folder: name a file in it.") }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw LabError.invalid("\(path) could not be read as UTF-8 text: save it as UTF-8.")
+        }
+        return text
     }
 }

@@ -5,14 +5,15 @@ import Logging
 
 /// The `livinglab` command: run a living lab from the terminal.
 @main
-struct LivingLab: AsyncParsableCommand {
+struct LivingLabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "livinglab",
         abstract: "Run a living lab on a shopping street: merchants, protocols, consent, plugins, outcomes.",
         discussion: """
-            Every command works on one lab database (--db, default $LIVINGLAB_DB, then ./livinglab.sqlite). Read commands take
-            --format text|json. Exit codes: 0 ok, 1 a problem with your input (the message says how to fix it),
-            2 an internal error.
+            Every command works on one lab database (--db, default $LIVINGLAB_DB, then ./livinglab.sqlite). Every \
+            command takes --format text|json: read commands print what they read, write commands what they stored \
+            (the consent event with its id and document hash, the outcome's result, the plugin's registration). \
+            Exit codes: 0 ok, 1 a problem with your input (the message says how to fix it), 2 an internal error.
 
             Examples:
               livinglab init --lab-file Examples/bordeaux/lab.yaml
@@ -28,7 +29,7 @@ struct LivingLab: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, MerchantCommand.self, SponsorCommand.self, FirmCommand.self, CohortCommand.self,
             ProtocolCommand.self, ConsentCommand.self, EnrollCommand.self, OutcomeCommand.self, ShockCommand.self,
-            FeedbackCommand.self, AuditCommand.self, PluginCommand.self, AssignCommand.self, TrialCommand.self,
+            FeedbackCommand.self, RefusalsCommand.self, AuditCommand.self, PluginCommand.self, AssignCommand.self, TrialCommand.self,
             PowerCommand.self, AnalyzeCommand.self, ReportCommand.self, SimulateCommand.self, ValidateCommand.self,
             DemoCommand.self,
         ]

@@ -1,0 +1,84 @@
+import Foundation
+import LivingLabCore
+import LivingLabStore
+
+/// What an outcome import stored, across its batches.
+public struct OutcomeImport: Codable, Sendable, Hashable {
+    /// Outcomes stored now.
+    public var stored = 0
+    /// Outcomes already stored under the same key.
+    public var duplicates = 0
+    /// Outcomes the placement rule refused, by reason.
+    public var refused: [String: Int] = [:]
+    /// Batches committed (each one is durable once acknowledged).
+    public var batches = 0
+    /// Rows left out (only with `skipInvalid`), by line.
+    public var skipped: [RowProblem] = []
+}
+
+/// What the placement rule refused so far: outcomes (per protocol) and plugins' host calls (per plugin), by reason.
+public struct Refusal: Codable, Sendable, Hashable {
+    /// `outcome` or `host-call`.
+    public var kind: String
+    /// The protocol (outcomes) or the plugin (host calls).
+    public var subject: String
+    /// The reason, as the lab spells it everywhere (`not-consented`…).
+    public var reason: String
+    public var count: Int
+}
+
+extension LivingLab {
+    /// The size of the batches an import commits: each one is one durable transaction.
+    public static let importBatchSize = 1_000
+
+    /// Records one outcome; a refusal is an error that names the reason (and is counted).
+    public func logOutcome(_ submission: OutcomeSubmission) throws(LabError) -> OutcomeDisposition {
+        let disposition = try store.recordOutcomes([submission], actor: actor).dispositions.first ?? .duplicate
+        if case .rejected(let reason) = disposition {
+            throw LabError(.consentDenied, "Refused: \(reason) (reason `\(reason.rawValue)`, counted). Nothing was stored for \(submission.merchantID) at \(Timestamp.format(submission.at)).")
+        }
+        return disposition
+    }
+
+    /// Imports outcomes from CSV text in batches of ``importBatchSize``, each committed on its own; a file with bad rows
+    /// imports nothing unless `skipInvalid`.
+    ///
+    /// - Parameter progress: called after each batch with the batches done and the total.
+    public func importOutcomes(csv text: String, source: String, skipInvalid: Bool,
+                               progress: (Int, Int) -> Void = { _, _ in }) throws(LabError) -> OutcomeImport {
+        let table = try CSVTable(parsing: text, required: CSVImport.outcomeColumns)
+        let (outcomes, problems) = CSVImport.outcomes(table, source: "import:\(URL(fileURLWithPath: source).lastPathComponent)")
+        if !problems.isEmpty && !skipInvalid {
+            throw LabError.invalid("\(source) has \(problems.count) bad row(s); nothing was imported. Fix them, or run again with --skip-invalid:\n  "
+                + problems.map(\.description).joined(separator: "\n  "))
+        }
+        var result = OutcomeImport(skipped: problems)
+        let size = Self.importBatchSize
+        let batches = stride(from: 0, to: outcomes.count, by: size).map { Array(outcomes[$0..<min($0 + size, outcomes.count)]) }
+        for (index, batch) in batches.enumerated() {
+            let stored = try store.recordOutcomes(batch, actor: actor)
+            result.stored += stored.stored
+            result.duplicates += stored.duplicates
+            for (reason, count) in stored.rejected { result.refused[reason.rawValue, default: 0] += count }
+            result.batches += 1
+            progress(index + 1, batches.count)
+        }
+        return result
+    }
+
+    /// What the placement rule refused, optionally only outcomes of one protocol or host calls of one plugin.
+    public func refusals(protocolID: String? = nil, pluginID: String? = nil) throws(LabError) -> [Refusal] {
+        var refusals: [Refusal] = []
+        if pluginID == nil {
+            refusals += try store.rejectionCounts(protocolID: protocolID).map {
+                Refusal(kind: "outcome", subject: $0.protocolID, reason: $0.reason, count: $0.count)
+            }
+        }
+        if protocolID == nil {
+            refusals += try store.hostDenialCounts(pluginID: pluginID).map {
+                Refusal(kind: "host-call", subject: $0.pluginID, reason: $0.reason, count: $0.count)
+            }
+        }
+        return refusals
+    }
+}
