@@ -41,12 +41,10 @@ public protocol LabDirectory: LabClocked {
     func firms() throws(LabError) -> [Firm]
     /// Adds a sponsor (parrain).
     func addSponsor(_ sponsor: Sponsor, actor: String) throws(LabError)
-    /// Every sponsor.
-    func sponsors() throws(LabError) -> [Sponsor]
     /// Pairs a sponsor with a merchant, refusing a conflict of interest.
     func pairSponsor(_ sponsorID: String, with merchantID: String, actor: String) throws(LabError)
-    /// The sponsors paired with a merchant.
-    func sponsors(of merchantID: String) throws(LabError) -> [Sponsor]
+    /// Sponsors: all of them (`nil`), or those paired with a merchant.
+    func sponsors(pairedWith merchantID: String?) throws(LabError) -> [Sponsor]
     /// Creates a cohort from a criteria expression or a list of merchants.
     @discardableResult
     func createCohort(name: String, criteria: String?, merchantIDs: [String]?, actor: String) throws(LabError) -> Cohort
@@ -83,10 +81,8 @@ public protocol TrialRegistry: LabClocked {
     /// Enrolls eligible merchants (invited until they consent).
     @discardableResult
     func enroll(_ merchantIDs: [String], in protocolID: String, actor: String) throws(LabError) -> [Enrollment]
-    /// Enrollments in a protocol.
-    func enrollments(in protocolID: String) throws(LabError) -> [Enrollment]
-    /// A merchant's enrollments.
-    func enrollments(of merchantID: String) throws(LabError) -> [Enrollment]
+    /// Enrollments, of one protocol and/or one merchant (`nil`: any).
+    func enrollments(protocolID: String?, merchantID: String?) throws(LabError) -> [Enrollment]
     /// Commits a trial's assignment plan (an override of a committed one needs a reason and is audited).
     @discardableResult
     func commitAssignments(_ plan: AssignmentPlan, protocolID: String, actor: String, overrideReason: String?) throws(LabError)
@@ -138,10 +134,8 @@ public protocol OutcomeLog: LabClocked {
 public protocol PluginRegistry: LabClocked {
     /// Registers (pins) a plugin binary.
     func registerPlugin(_ registration: PluginRegistration, actor: String) throws(LabError)
-    /// Every registration.
-    func plugins() throws(LabError) -> [PluginRegistration]
-    /// The registered versions of one plugin.
-    func plugin(id: String) throws(LabError) -> [PluginRegistration]
+    /// Registered binaries: every plugin's (`nil`), or the versions of one.
+    func plugins(id: String?) throws(LabError) -> [PluginRegistration]
     /// Every trial a merchant is enrolled in, with its state, the merchant's arm and the protocol in force.
     func placements(of merchantID: String) throws(LabError) -> [TrialPlacement]
     /// Counts a host call the placement rule refused.
@@ -173,9 +167,22 @@ extension LabDirectory {
     }
     /// Every feedback.
     public func feedback() throws(LabError) -> [Feedback] { try feedback(pluginID: nil) }
+    /// Every sponsor.
+    public func sponsors() throws(LabError) -> [Sponsor] { try sponsors(pairedWith: nil) }
+    /// The sponsors paired with a merchant.
+    public func sponsors(of merchantID: String) throws(LabError) -> [Sponsor] { try sponsors(pairedWith: merchantID) }
 }
 
 extension TrialRegistry {
+    /// Enrollments in a protocol, by merchant.
+    public func enrollments(in protocolID: String) throws(LabError) -> [Enrollment] {
+        try enrollments(protocolID: protocolID, merchantID: nil)
+    }
+    /// A merchant's enrollments, by protocol.
+    public func enrollments(of merchantID: String) throws(LabError) -> [Enrollment] {
+        try enrollments(protocolID: nil, merchantID: merchantID)
+    }
+
     /// Commits a trial's assignment plan.
     @discardableResult
     public func commitAssignments(_ plan: AssignmentPlan, protocolID: String, actor: String) throws(LabError) -> [Assignment] {
@@ -216,6 +223,11 @@ extension OutcomeLog {
 }
 
 extension PluginRegistry {
+    /// Every registration.
+    public func plugins() throws(LabError) -> [PluginRegistration] { try plugins(id: nil) }
+    /// The registered versions of one plugin.
+    public func plugin(id: String) throws(LabError) -> [PluginRegistration] { try plugins(id: id) }
+
     /// Host calls refused so far, by plugin and reason.
     public func hostDenialCounts() throws(LabError) -> [(pluginID: String, reason: String, count: Int)] {
         try hostDenialCounts(pluginID: nil)

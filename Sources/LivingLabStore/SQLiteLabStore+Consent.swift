@@ -92,19 +92,13 @@ extension SQLiteLabStore {
         }
     }
 
-    /// Every enrollment of a protocol.
-    public func enrollments(in protocolID: String) throws(LabError) -> [Enrollment] {
+    /// Enrollments, of one protocol and/or one merchant, by protocol then merchant.
+    public func enrollments(protocolID: String?, merchantID: String?) throws(LabError) -> [Enrollment] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM enrollment WHERE protocolID = ? ORDER BY merchantID", arguments: [protocolID])
-                .map(Self.enrollment)
-        }
-    }
-
-    /// A merchant's enrollments in every protocol.
-    public func enrollments(of merchantID: String) throws(LabError) -> [Enrollment] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM enrollment WHERE merchantID = ? ORDER BY protocolID", arguments: [merchantID])
-                .map(Self.enrollment)
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM enrollment WHERE (?1 IS NULL OR protocolID = ?1) AND (?2 IS NULL OR merchantID = ?2)
+                ORDER BY protocolID, merchantID
+                """, arguments: [protocolID, merchantID]).map(Self.enrollment)
         }
     }
 

@@ -121,9 +121,15 @@ extension SQLiteLabStore {
         }
     }
 
-    /// Every sponsor, by id.
-    public func sponsors() throws(LabError) -> [Sponsor] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM sponsor ORDER BY id").map(Self.sponsor) }
+    /// Sponsors, all of them or those paired with one merchant, by id.
+    public func sponsors(pairedWith merchantID: String?) throws(LabError) -> [Sponsor] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM sponsor WHERE ?1 IS NULL
+                   OR id IN (SELECT sponsorID FROM sponsorPairing WHERE merchantID = ?1)
+                ORDER BY id
+                """, arguments: [merchantID]).map(Self.sponsor)
+        }
     }
 
     static func sponsor(_ row: Row) throws -> Sponsor {
@@ -144,16 +150,6 @@ extension SQLiteLabStore {
             try db.execute(sql: "INSERT OR IGNORE INTO sponsorPairing (sponsorID, merchantID, pairedAt) VALUES (?, ?, ?)",
                            arguments: [sponsorID, merchantID, now().milliseconds])
             try audit(db, actor: actor, action: "sponsor.pair", subjects: [sponsorID, merchantID])
-        }
-    }
-
-    /// The sponsors paired with a merchant.
-    public func sponsors(of merchantID: String) throws(LabError) -> [Sponsor] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT sponsor.* FROM sponsor JOIN sponsorPairing ON sponsorPairing.sponsorID = sponsor.id
-                WHERE sponsorPairing.merchantID = ? ORDER BY sponsor.id
-                """, arguments: [merchantID]).map(Self.sponsor)
         }
     }
 

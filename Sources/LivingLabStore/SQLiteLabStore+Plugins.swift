@@ -52,15 +52,11 @@ extension SQLiteLabStore {
         }
     }
 
-    /// Every registered plugin version.
-    public func plugins() throws(LabError) -> [PluginRegistration] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM plugin ORDER BY id, version").map(Self.registration) }
-    }
-
-    /// The registered versions of one plugin.
-    public func plugin(id: String) throws(LabError) -> [PluginRegistration] {
+    /// Registered binaries, of every plugin or of one, by id then registration time.
+    public func plugins(id: String?) throws(LabError) -> [PluginRegistration] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM plugin WHERE id = ? ORDER BY registeredAt", arguments: [id]).map(Self.registration)
+            try Row.fetchAll(db, sql: "SELECT * FROM plugin WHERE ?1 IS NULL OR id = ?1 ORDER BY id, registeredAt", arguments: [id])
+                .map(Self.registration)
         }
     }
 

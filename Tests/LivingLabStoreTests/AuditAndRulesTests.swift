@@ -173,3 +173,49 @@ struct AuditAndRulesTests {
         }
     }
 }
+
+@Suite("A store from an empty database (migrations)")
+struct StoreMigrationTests {
+    @Test("a new store on an empty database is an empty, intact lab", arguments: StoreKind.allCases)
+    func emptyDatabase(kind: StoreKind) throws {
+        let folder = try TemporaryFolder("empty")
+        let store = try kind.open(in: folder, clock: ManualClock(Date(timeIntervalSince1970: 1_800_000_000)))
+        #expect(try store.lab() == nil)
+        #expect(try store.merchants().isEmpty)
+        #expect(try store.protocolIDs().isEmpty)
+        #expect(try store.plugins().isEmpty)
+        #expect(try store.consentEvents().isEmpty)
+        #expect(try store.outcomeCount() == 0)
+        let verification = try store.verifyAudit()
+        #expect(verification.isIntact && verification.entriesChecked == 0)
+        // Opening it again runs no migration twice and keeps what was written.
+        try store.addFirm(Firm(id: "f", name: "F"), actor: "c")
+        #expect(try kind.reopen(in: folder, clock: SystemClock()).firms().map(\.id) == ["f"])
+    }
+
+    @Test("SQLite: every named migration is applied once, in order, from an empty file")
+    func sqliteMigrations() throws {
+        let folder = try TemporaryFolder("migrations")
+        _ = try StoreKind.sqlite.open(in: folder, clock: SystemClock())
+        _ = try StoreKind.sqlite.reopen(in: folder, clock: SystemClock())
+        #expect(try StoreKind.sqlite.rawStrings(in: folder, "SELECT identifier FROM grdb_migrations ORDER BY rowid") == [
+            "v1 lab, people, protocols, consent, outcomes, audit", "v2 plugin isolation and host-call denials",
+            "v3 lighter outcome indexes", "v4 one spelling of each refusal reason",
+        ])
+    }
+
+    @Test("SQLite: host-call denials counted under the old camelCase names are folded into the one spelling")
+    func refusalSpellingMigration() throws {
+        let folder = try TemporaryFolder("spelling")
+        let store = try StoreKind.sqlite.open(in: folder, clock: SystemClock())
+        try store.countHostDenial(pluginID: "p", reason: .controlArm)
+        // A lab file written before the migration: old spellings beside the new one; forget v4 so it runs again.
+        try StoreKind.sqlite.rawExecute(in: folder, """
+            INSERT INTO hostDenial (pluginID, reason, count, lastAt) VALUES ('p', 'controlArm', 2, 1), ('p', 'notActive', 1, 1);
+            DELETE FROM grdb_migrations WHERE identifier = 'v4 one spelling of each refusal reason'
+            """)
+        let reopened = try StoreKind.sqlite.reopen(in: folder, clock: SystemClock())
+        let counts = Dictionary(uniqueKeysWithValues: try reopened.hostDenialCounts().map { ($0.reason, $0.count) })
+        #expect(counts == ["control-arm": 3, "not-active": 1])
+    }
+}
