@@ -17,9 +17,9 @@ public enum LabFiles {
         for (language, documentPath) in definition.consent.documents {
             let url = documentPath.hasPrefix("/") ? URL(fileURLWithPath: documentPath)
                 : folder.appendingPathComponent(documentPath).standardizedFileURL
-            do {
+            do throws(LabError) {
                 documents[language] = try readText(url.path)
-            } catch let error as LabError {
+            } catch {
                 throw LabError(error.code, "The `\(language)` consent document of \(path) cannot be read: \(error.message)")
             }
         }
