@@ -37,7 +37,9 @@ extension SQLiteLabStore {
             throw .conflict("Merchant id \(merchant.id) appears twice in this batch: give each merchant its own id.")
         }
         try write { db in
+            let lab = try String.fetchOne(db, sql: "SELECT definition FROM lab LIMIT 1").map { try Column.decode(Lab.self, $0) }
             for merchant in merchants {
+                try lab?.checkSegment(of: merchant)
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM merchant WHERE id = ?", arguments: [merchant.id]) == true {
                     throw LabError.conflict("Merchant \(merchant.id) is already registered: use another id, or `livinglab merchant show \(merchant.id)` to see it.")
                 }

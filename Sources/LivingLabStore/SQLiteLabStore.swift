@@ -36,11 +36,13 @@ public final class SQLiteLabStore: LabStore {
             guard FileManager.default.fileExists(atPath: directory) else {
                 throw LabError.invalid("The folder \(directory) does not exist: create it, or pass another --db path.")
             }
+            try Schema.checkRecognisable(configuration.path)
             pool = try DatabasePool(path: configuration.path, configuration: config)
             // GRDB switches WAL connections to synchronous=NORMAL after `prepareDatabase` runs; set it again on the
             // writer, the only connection that commits.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try Schema.migrator.migrate(pool)
+            try pool.writeWithoutTransaction { db in try Schema.stamp(db) }
         } catch let error as LabError {
             throw error
         } catch {

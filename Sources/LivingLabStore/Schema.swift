@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import LivingLabCore
 
 /// The database schema, as named migrations: a migration is never edited once released, only followed by another.
 enum Schema {
@@ -205,5 +207,47 @@ enum Schema {
             }
         }
         return migrator
+    }
+
+    /// `PRAGMA application_id` of a lab database ("LLAB"): how a file is recognised as a lab before anything is
+    /// written to it.
+    static let applicationID: Int32 = 0x4C4C_4142
+
+    /// Refuses, untouched, a file that is not a lab database: a folder, a file that is not SQLite, or another
+    /// application's SQLite database. A missing or empty file is a new lab. A lab created before the application id was
+    /// set is recognised by its migrations.
+    static func checkRecognisable(_ path: String) throws(LabError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
+        guard !isFolder.boolValue else {
+            throw LabError.invalid("\(path) is a folder, not a lab database: pass the lab's file with --db, e.g. --db \(path)/lab.sqlite.")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        let recognised: Bool
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            recognised = try queue.read { db in
+                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if id == applicationID { return true }
+                guard id == 0, try db.tableExists("grdb_migrations") else { return false }
+                return try String.fetchOne(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid LIMIT 1")
+                    == "v1 lab, people, protocols, consent, outcomes, audit"
+            }
+        } catch {
+            throw LabError.invalid("\(path) is not a LivingLab database (it cannot be read as SQLite): nothing was changed. Pass the lab's file with --db, or create a lab with `livinglab init --db NEW-FILE`.")
+        }
+        guard recognised else {
+            throw LabError.invalid("\(path) is an SQLite database of another application, not a LivingLab lab: nothing was changed. Pass the lab's file with --db, or create a lab with `livinglab init --db NEW-FILE`.")
+        }
+    }
+
+    /// Marks the database as a lab (once).
+    static func stamp(_ db: Database) throws {
+        if try Int32.fetchOne(db, sql: "PRAGMA application_id") != applicationID {
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
     }
 }

@@ -28,16 +28,95 @@ public enum LabFiles {
     }
 
     /// Decodes a YAML file, turning decoding errors into messages that name the field and the fix.
+    ///
+    /// The file is bounded before it is decoded (``InputLimits``): its size, how deep it nests, and how many nodes it
+    /// holds once its aliases are expanded, so an alias bomb or a runaway nesting is refused in microseconds.
     public static func decodeYAML<T: Decodable>(_ type: T.Type, path: String) throws -> T {
         let text = try readText(path)
+        guard text.utf8.count <= InputLimits.yamlBytes else {
+            throw LabError.invalid("\(path) has \(text.utf8.count) bytes; lab and protocol files are at most \(InputLimits.yamlBytes / 1024) KiB: keep consent documents in their own files (`documents: {fr: fiche-fr.md}`).")
+        }
+        try checkNesting(text, path: path)
         do {
-            return try YAMLDecoder().decode(type, from: text)
+            guard let node = try Yams.compose(yaml: text) else {
+                throw LabError.invalid("\(path) is empty: write the lab or protocol in it (see Examples/bordeaux).")
+            }
+            try checkSize(node, path: path)
+            return try YAMLDecoder().decode(type, from: node)
+        } catch let error as LabError {
+            throw error
         } catch let error as DecodingError {
             throw LabError.invalid("\(path): \(describe(error))")
         } catch let error as YamlError {
             throw LabError.invalid("\(path) is not valid YAML: \(error). Check the indentation and quotes near that line.")
         } catch {
             throw LabError.invalid("\(path) could not be read: \(error)")
+        }
+    }
+
+    /// Refuses text that nests deeper than the YAML reader may recurse: flow collections (`[`, `{`) counted outside
+    /// quotes and comments, and block nesting by indentation (`- ` sequence marks count as indentation).
+    static func checkNesting(_ text: String, path: String) throws(LabError) {
+        var flow = 0, line = 1
+        var quote: Character? = nil, comment = false, atLineStart = true, indentation = 0
+        for character in text {
+            if character == "\n" {
+                line += 1
+                comment = false
+                atLineStart = true
+                indentation = 0
+                if quote == "'" || quote == "\"" { continue }
+                continue
+            }
+            if atLineStart {
+                if character == " " || character == "-" { indentation += 1; continue }
+                atLineStart = false
+                guard indentation <= 4 * InputLimits.yamlDepth else {
+                    throw .invalid("\(path), line \(line): indented \(indentation) columns deep; lab and protocol files nest at most \(InputLimits.yamlDepth) levels: flatten that part.")
+                }
+            }
+            if comment { continue }
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character
+            case "#": comment = true
+            case "[", "{":
+                flow += 1
+                guard flow <= InputLimits.yamlDepth else {
+                    throw .invalid("\(path), line \(line): `[` and `{` nest more than \(InputLimits.yamlDepth) levels deep: flatten that part.")
+                }
+            case "]", "}": flow = max(0, flow - 1)
+            default: break
+            }
+        }
+    }
+
+    /// Counts the document's nodes as decoding would see them (aliases expanded), stopping at the limit.
+    static func checkSize(_ root: Node, path: String) throws(LabError) {
+        var pending: [(node: Node, depth: Int)] = [(root, 1)]
+        var count = 0
+        while let (node, depth) = pending.popLast() {
+            count += 1
+            guard count <= InputLimits.yamlNodes else {
+                throw .invalid("\(path) holds more than \(InputLimits.yamlNodes) values once its aliases (`*name`) are expanded: write the values out, without aliases.")
+            }
+            guard depth <= InputLimits.yamlDepth else {
+                throw .invalid("\(path) nests more than \(InputLimits.yamlDepth) levels deep: flatten that part.")
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    pending.append((key, depth + 1))
+                    pending.append((value, depth + 1))
+                }
+            case .sequence(let sequence):
+                for item in sequence { pending.append((item, depth + 1)) }
+            case .scalar, .alias:
+                break
+            }
         }
     }
 

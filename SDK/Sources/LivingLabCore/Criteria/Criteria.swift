@@ -65,6 +65,9 @@ public struct Criteria: Sendable, Hashable, CustomStringConvertible {
             node = .all
             return
         }
+        guard source.count <= InputLimits.criteriaLength else {
+            throw .invalid("Criteria error: the expression has \(source.count) characters; criteria are at most \(InputLimits.criteriaLength) characters long. Build a cohort by hand (--merchants) or simplify the rule.")
+        }
         var parser = CriteriaParser(source: source)
         node = try parser.parse()
     }
@@ -140,6 +143,8 @@ struct CriteriaParser {
     let source: String
     private var tokens: [(token: Token, column: Int)] = []
     private var index = 0
+    /// How many `(` and `not` enclose the token being read.
+    private var depth = 0
 
     init(source: String) { self.source = source }
 
@@ -180,9 +185,18 @@ struct CriteriaParser {
     }
 
     private mutating func parseNot() throws(LabError) -> Criteria.Node {
+        if isKeyword("not") || current.token == .symbol("(") {
+            // Each level recurses once here and once in `matches`: the depth is bounded before either can overflow.
+            guard depth < InputLimits.criteriaDepth else {
+                throw error(at: current.column, "criteria nest at most \(InputLimits.criteriaDepth) levels deep (parentheses and `not`): simplify the expression")
+            }
+            depth += 1
+        }
         if isKeyword("not") {
             advance()
-            return .not(try parseNot())
+            let inner = try parseNot()
+            depth -= 1
+            return .not(inner)
         }
         if current.token == .symbol("(") {
             let open = current.column
@@ -192,6 +206,7 @@ struct CriteriaParser {
                 throw error(at: current.column, "expected `)` to close the `(` at column \(open), found \(describe(current.token))")
             }
             advance()
+            depth -= 1
             return node
         }
         return try parseComparison()

@@ -2,6 +2,21 @@ import Foundation
 
 /// A JSON value, for the free-form parts of the domain (arm configurations, audit details).
 public enum JSONValue: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// How deep the value nests: 1 for a scalar or an empty collection's own level, counted without recursion.
+    public var depth: Int {
+        var deepest = 0
+        var pending: [(JSONValue, Int)] = [(self, 1)]
+        while let (value, level) = pending.popLast() {
+            deepest = max(deepest, level)
+            switch value {
+            case .array(let items): for item in items { pending.append((item, level + 1)) }
+            case .object(let members): for member in members.values { pending.append((member, level + 1)) }
+            default: break
+            }
+        }
+        return deepest
+    }
+
     case null
     case bool(Bool)
     case number(Double)

@@ -49,4 +49,10 @@ public struct Lab: Codable, Sendable, Hashable {
             throw .invalid("Segment \(segment.name) runs from \(segment.from) m to \(segment.to) m: `from` must not exceed `to`.")
         }
     }
+
+    /// Checks that a merchant stands on one of the lab's street segments (any segment, while the lab declares none).
+    public func checkSegment(of merchant: Merchant) throws(LabError) {
+        guard !segments.isEmpty, !segments.contains(where: { $0.name == merchant.segment }) else { return }
+        throw .invalid("Merchant \(merchant.id) is on segment `\(merchant.segment)`, which the lab does not have: use one of \(segments.map(\.name).joined(separator: ", ")), or add the segment to lab.yaml.")
+    }
 }

@@ -36,6 +36,10 @@ public struct Merchant: Codable, Sendable, Hashable, Identifiable {
     /// Checks every field and says which one is wrong and how to fix it.
     public func validate() throws(LabError) {
         try Identifier.validate(id, kind: "merchant")
+        for (field, value) in [("name", name), ("sector", sector), ("segment", segment), ("association", association ?? ""),
+                               ("contact", contact ?? "")] {
+            try InputLimits.checkText(value, field: "Merchant \(id)'s \(field)")
+        }
         guard !name.trimmed.isEmpty else { throw .invalid("Merchant \(id) has no name: give the shop's trading name.") }
         guard !sector.trimmed.isEmpty else {
             throw .invalid("Merchant \(id) has no sector: give its trade as one word, e.g. `bakery`.")

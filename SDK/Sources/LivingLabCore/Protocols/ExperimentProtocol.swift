@@ -189,6 +189,9 @@ public struct ExperimentProtocol: Codable, Sendable, Hashable {
             guard case .object = arm.configuration else {
                 throw .invalid("Arm `\(arm.name)` has a configuration that is not a mapping: write it as `{key: value, …}`.")
             }
+            guard arm.configuration.depth <= InputLimits.configurationDepth else {
+                throw .invalid("Arm `\(arm.name)` has a configuration nested \(arm.configuration.depth) levels deep; configurations nest at most \(InputLimits.configurationDepth) levels: flatten it.")
+            }
         }
         guard !treatmentArms.isEmpty else {
             throw .invalid("Protocol \(id) has only control arms: at least one arm must get the plugin (`control: false`).")

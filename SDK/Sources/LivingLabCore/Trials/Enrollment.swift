@@ -129,6 +129,10 @@ public struct OutcomeSubmission: Codable, Sendable, Hashable {
 
     /// Checks the values themselves (not the consent) and says what to fix.
     public func validate() throws(LabError) {
+        for (field, text) in [("merchant", merchantID), ("metric", metric), ("key", idempotencyKey), ("source", source),
+                              ("unit", unit ?? "")] {
+            try InputLimits.checkText(text, field: "The outcome's \(field) `\(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())`")
+        }
         guard value.isFinite else {
             throw .invalid("Outcome \(idempotencyKey) has value \(value): send a finite number.")
         }

@@ -1,0 +1,36 @@
+/// Every limit the lab puts on outside input, in one place: readers refuse what is beyond them with a message that
+/// names the limit, instead of crashing, hanging or storing it.
+///
+/// | input | limit | why |
+/// |---|---|---|
+/// | criteria expression | ``criteriaLength`` characters, ``criteriaDepth`` levels of `(`…`)` and `not` | the parser and the matcher recurse once per level; real eligibility rules are a line or two |
+/// | lab, protocol YAML file | ``yamlBytes`` bytes, ``yamlNodes`` nodes once aliases are expanded, ``yamlDepth`` levels | a protocol is a few KB; an alias bomb of 1 KB expands to 10⁹ nodes |
+/// | arm configuration | ``configurationDepth`` levels of nesting | a plugin's settings are a flat mapping or two levels of it |
+/// | text fields (names, ids, keys, metrics) | no control characters (NUL, line breaks, escapes…) | they end up in tables, CSV and audit entries |
+public enum InputLimits {
+    /// The longest criteria expression, in characters.
+    public static let criteriaLength = 4_096
+    /// How deep parentheses and `not` may nest in a criteria expression.
+    public static let criteriaDepth = 64
+    /// The largest lab or protocol YAML file, in bytes.
+    public static let yamlBytes = 256 * 1024
+    /// The most nodes a YAML document may hold once its aliases are expanded.
+    public static let yamlNodes = 100_000
+    /// How deep mappings and sequences may nest in a YAML document.
+    public static let yamlDepth = 64
+    /// How deep an arm's configuration may nest.
+    public static let configurationDepth = 32
+
+    /// Refuses text holding a control character (NUL, tab, line breaks, escapes), naming the field.
+    public static func checkText(_ text: String, field: String) throws(LabError) {
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw .invalid("\(field) holds a control character (U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4))): remove it; text fields take printable characters only.")
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
