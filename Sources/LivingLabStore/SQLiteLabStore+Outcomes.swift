@@ -8,21 +8,27 @@ import Synchronization
 public enum OutcomeDisposition: Sendable, Hashable {
     /// Stored now.
     case stored
-    /// Already stored under the same idempotency key: nothing new.
+    /// Already stored under the same idempotency key, with the same merchant, metric and value: nothing new.
     case duplicate
+    /// The idempotency key is already stored for another measurement (this value, merchant or metric differs): nothing
+    /// stored; `storedValue` is what the lab holds under that key.
+    case conflict(storedValue: Double)
     /// Refused by the consent gate or the trial rules, and counted under this reason.
     case rejected(DenialReason)
 }
 
 /// As the lab writes a per-row result: `{"result": "stored" | "already-stored" | "refused", "reason": …}`.
 extension OutcomeDisposition: Codable {
-    private enum CodingKeys: String, CodingKey { case result, reason }
+    private enum CodingKeys: String, CodingKey { case result, reason, storedValue }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .stored: try container.encode("stored", forKey: .result)
         case .duplicate: try container.encode("already-stored", forKey: .result)
+        case .conflict(let stored):
+            try container.encode("conflict", forKey: .result)
+            try container.encode(stored, forKey: .storedValue)
         case .rejected(let reason):
             try container.encode("refused", forKey: .result)
             try container.encode(reason, forKey: .reason)
@@ -34,6 +40,7 @@ extension OutcomeDisposition: Codable {
         switch try container.decode(String.self, forKey: .result) {
         case "stored": self = .stored
         case "already-stored": self = .duplicate
+        case "conflict": self = .conflict(storedValue: try container.decode(Double.self, forKey: .storedValue))
         default: self = .rejected(try container.decode(DenialReason.self, forKey: .reason))
         }
     }
@@ -44,6 +51,8 @@ public struct OutcomeBatchResult: Codable, Sendable, Hashable {
     public var dispositions: [OutcomeDisposition]
     public var stored: Int { dispositions.count { $0 == .stored } }
     public var duplicates: Int { dispositions.count { $0 == .duplicate } }
+    /// Submissions whose key was already stored for another measurement.
+    public var conflicts: Int { dispositions.count { if case .conflict = $0 { true } else { false } } }
     /// Rejections by reason.
     public var rejected: [DenialReason: Int] {
         var counts: [DenialReason: Int] = [:]
@@ -105,7 +114,14 @@ extension SQLiteLabStore {
                     firstStoredID = firstStoredID ?? id
                     lastStoredID = id
                 } else {
-                    dispositions.append(.duplicate)
+                    // A replay is safe only when it is the same measurement; another value under a used key is refused.
+                    let stored = try Row.fetchOne(try db.cachedStatement(sql: """
+                        SELECT merchantID, metric, value FROM outcome WHERE protocolID = ? AND idempotencyKey = ?
+                        """), arguments: [submission.protocolID, submission.idempotencyKey])
+                    let value: Double = stored?["value"] ?? .nan
+                    let same = stored?["merchantID"] == submission.merchantID && stored?["metric"] == submission.metric
+                        && value == submission.value
+                    dispositions.append(same ? .duplicate : .conflict(storedValue: value))
                 }
             }
             let result = OutcomeBatchResult(dispositions: dispositions)
@@ -120,6 +136,7 @@ extension SQLiteLabStore {
             }
             try audit(db, actor: actor, action: "outcome.batch", subjects: Array(trials.keys).sorted(),
                       details: ["stored": .number(Double(result.stored)), "duplicates": .number(Double(result.duplicates)),
+                                "conflicts": .number(Double(result.conflicts)),
                                 "rejected": .object(Dictionary(uniqueKeysWithValues: result.rejected.map {
                                     ($0.key.rawValue, JSONValue.number(Double($0.value)))
                                 })),

@@ -52,6 +52,18 @@ struct BadInputCatalogueTests {
         Case(name: "a line break in an outcome key", arguments: { _ in
             ["outcome", "log", "click-collect-2027", "m01", "orders", "3", "--key", "k\n1"]
         }, message: ["control character"]),
+        Case(name: "a protocol whose arms are a mapping, not a list", arguments: { cli in
+            ["protocol", "apply", try cli.write("arms.yaml", """
+                id: bad
+                title: T
+                hypothesis: H
+                plugin: {id: fr.x.y, versions: ">=1.0.0"}
+                firm: panier-malin
+                eligibility: ""
+                arms:
+                  name: control
+                """)]
+        }, message: ["arms.yaml, line 8, column 3", "`arms` should be a list", "`- item`", "it is a mapping"]),
         Case(name: "merchant import of a folder", arguments: { cli in ["merchant", "import", cli.folder.path] },
              message: ["is a folder"]),
     ]

@@ -177,5 +177,13 @@ struct CLIWriteOutputTests {
         #expect(logged.stdout.contains(#""result" : "stored""#), "\(logged.stdout)")
         let again = try cli.run("outcome", "log", "click-collect-2027", "m01", "orders", "3", "--key", "k1", "--format", "json")
         #expect(again.stdout.contains(#""result" : "already-stored""#))
+        let conflict = try cli.run("outcome", "log", "click-collect-2027", "m01", "orders", "4", "--key", "k1")
+        #expect(conflict.status == 1)
+        #expect(conflict.stderr.contains("Key k1 already holds 3.0") && conflict.stderr.contains("new measurement needs a new key"))
+        let now = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))  // whole seconds: after the consent
+        let csv = try cli.write("replay.csv", "protocol,merchant,metric,value,at,key\nclick-collect-2027,m01,orders,5,\(now),k1\nclick-collect-2027,m01,orders,2,\(now),k2\n")
+        let imported = try cli.run("outcome", "import", csv)
+        #expect(imported.status == 1 && imported.stdout.contains("1 stored") && imported.stderr.contains("key k1: stored 3.0, sent 5.0"),
+                "\(imported.stdout) \(imported.stderr)")
     }
 }

@@ -130,6 +130,12 @@ struct ConsentGateTests {
         let replay = try lab.store.recordOutcomes(batch, actor: "t")
         #expect(replay.stored == 0 && replay.duplicates == 50)
         #expect(try lab.store.outcomeCount() == 50)
+        // The same key with another value is another measurement: refused per row, with the stored value.
+        var changed = batch[3]
+        changed.value = 99
+        let conflict = try lab.store.recordOutcomes([changed, lab.outcome("m1", at: now, key: "k50")], actor: "t")
+        #expect(conflict.dispositions == [.conflict(storedValue: 3), .stored])
+        #expect(try lab.store.outcomes(protocolID: TestLab.protocolID).first { $0.idempotencyKey == "k3" }?.value == 3)
     }
 
     @Test("a second store on the same file sees consents written by the first (gate refresh)", arguments: StoreKind.allCases)

@@ -42,7 +42,11 @@ public enum LabFiles {
                 throw LabError.invalid("\(path) is empty: write the lab or protocol in it (see Examples/bordeaux).")
             }
             try checkSize(node, path: path)
-            return try YAMLDecoder().decode(type, from: node)
+            do {
+                return try YAMLDecoder().decode(type, from: node)
+            } catch let error as DecodingError {
+                throw LabError.invalid("\(path)\(location(of: error, in: node)): \(describe(error, in: node))")
+            }
         } catch let error as LabError {
             throw error
         } catch let error as DecodingError {
@@ -120,6 +124,46 @@ public enum LabFiles {
         }
     }
 
+    /// The node a decoding error is about: the deepest one its coding path reaches.
+    static func node(at codingPath: [any CodingKey], in root: Node) -> Node {
+        var node = root
+        for key in codingPath {
+            if let index = key.intValue, let sequence = node.sequence, index < sequence.count {
+                node = sequence[sequence.index(sequence.startIndex, offsetBy: index)]
+            } else if let mapping = node.mapping, let value = mapping.first(where: { $0.key.string == key.stringValue })?.value {
+                node = value
+            } else {
+                break
+            }
+        }
+        return node
+    }
+
+    /// `, line L, column C` of the node a decoding error is about, when the YAML says where it is.
+    static func location(of error: DecodingError, in root: Node) -> String {
+        let codingPath: [any CodingKey] = switch error {
+        case .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
+             .dataCorrupted(let context): context.codingPath
+        @unknown default: []
+        }
+        guard let mark = node(at: codingPath, in: root).mark else { return "" }
+        return ", line \(mark.line), column \(mark.column)"
+    }
+
+    /// A decoding error as a sentence that names the field, what was expected (with an example) and what was found.
+    static func describe(_ error: DecodingError, in root: Node) -> String {
+        guard case .typeMismatch(let type, let context) = error else { return describe(error) }
+        let found: String = switch node(at: context.codingPath, in: root) {
+        case .mapping: "a mapping (`key: value` lines)"
+        case .sequence: "a list"
+        case .scalar(let scalar): "`\(scalar.string)`"
+        case .alias: "an alias"
+        }
+        let text = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        let field = text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "the top level" : text)
+        return "`\(field)` should be \(describe(type)), but it is \(found)."
+    }
+
     /// A decoding error as a sentence that names the field.
     public static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
@@ -147,7 +191,15 @@ public enum LabFiles {
         case is Int.Type, is UInt64.Type: "a whole number"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"
-        default: "a \(type)"
+        default:
+            // The YAML decoder names its own node types (`Sequence`, `Mapping`) where an array or a record was expected.
+            switch String(describing: type) {
+            case let name where name.hasPrefix("Array") || name.hasSuffix("Sequence"):
+                "a list, e.g. `[a, b]` or one `- item` line per item"
+            case let name where name.hasPrefix("Dictionary") || name.hasSuffix("Mapping"):
+                "a mapping, e.g. `{name: control, control: true}` or `key: value` lines"
+            case let name: "a \(name)"
+            }
         }
     }
 

@@ -14,6 +14,24 @@ public struct OutcomeImport: Codable, Sendable, Hashable {
     public var batches = 0
     /// Rows left out (only with `skipInvalid`), by line.
     public var skipped: [RowProblem] = []
+    /// Rows whose key was already stored for another measurement: refused, nothing stored for them.
+    public var conflicts: [KeyConflict] = []
+}
+
+/// An idempotency key sent again with another measurement than the one stored under it.
+public struct KeyConflict: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var key: String
+    /// What the lab holds under the key.
+    public var storedValue: Double
+    /// What was sent this time.
+    public var value: Double
+
+    public var description: String { "key \(key): stored \(storedValue), sent \(value)" }
+
+    /// The refusal, with what to do.
+    public var error: LabError {
+        .conflict("Key \(key) already holds \(storedValue) in this protocol; this outcome says \(value), so nothing was stored. A replay must send the same measurement; a new measurement needs a new key.")
+    }
 }
 
 /// What the placement rule refused so far: outcomes (per protocol) and plugins' host calls (per plugin), by reason.
@@ -34,8 +52,13 @@ extension LivingLab {
     /// Records one outcome; a refusal is an error that names the reason (and is counted).
     public func logOutcome(_ submission: OutcomeSubmission) throws(LabError) -> OutcomeDisposition {
         let disposition = try store.recordOutcomes([submission], actor: actor).dispositions.first ?? .duplicate
-        if case .rejected(let reason) = disposition {
+        switch disposition {
+        case .rejected(let reason):
             throw LabError(.consentDenied, "Refused: \(reason) (reason `\(reason.rawValue)`, counted). Nothing was stored for \(submission.merchantID) at \(Timestamp.format(submission.at)).")
+        case .conflict(let stored):
+            throw KeyConflict(key: submission.idempotencyKey, storedValue: stored, value: submission.value).error
+        case .stored, .duplicate:
+            break
         }
         return disposition
     }
@@ -60,6 +83,11 @@ extension LivingLab {
             result.stored += stored.stored
             result.duplicates += stored.duplicates
             for (reason, count) in stored.rejected { result.refused[reason.rawValue, default: 0] += count }
+            for (submission, disposition) in zip(batch, stored.dispositions) {
+                if case .conflict(let value) = disposition {
+                    result.conflicts.append(KeyConflict(key: submission.idempotencyKey, storedValue: value, value: submission.value))
+                }
+            }
             result.batches += 1
             progress(index + 1, batches.count)
         }

@@ -45,8 +45,14 @@ public final class LabPluginHost: PluginHostServices {
                                            source: "plugin:\(plugin)", idempotencyKey: outcome.idempotencyKey)
         do {
             let result = try store.recordOutcomes([submission], actor: "plugin:\(plugin)")
-            if case .rejected(let reason)? = result.dispositions.first {
+            switch result.dispositions.first {
+            case .rejected(let reason)?:
                 return .failure(deny(reason, "outcome at \(Timestamp.format(submission.at)) refused: \(reason)", plugin))
+            case .conflict(let stored)?:
+                return .failure(HostDenial(.invalid, KeyConflict(key: submission.idempotencyKey, storedValue: stored,
+                                                                 value: submission.value).error.message))
+            case .stored?, .duplicate?, nil:
+                break
             }
             return .success(())
         } catch {

@@ -70,6 +70,11 @@ struct OutcomeCommand: ParsableCommand {
             if !result.skipped.isEmpty && output.format == .text {
                 Terminal.note("Skipped \(result.skipped.count) bad row(s):\n  " + result.skipped.map(\.description).joined(separator: "\n  "))
             }
+            if !result.conflicts.isEmpty {
+                throw LabError.conflict("\(result.conflicts.count) row(s) reuse a key already stored with another value; nothing was stored for them (the other rows are stored). A replay must send the same measurement; a new measurement needs a new key:\n  "
+                    + result.conflicts.prefix(20).map(\.description).joined(separator: "\n  ")
+                    + (result.conflicts.count > 20 ? "\n  … and \(result.conflicts.count - 20) more (see --format json)" : ""))
+            }
         }
     }
 
