@@ -89,6 +89,12 @@ extension SQLiteLabStore {
                                                idempotencyKey)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            let clockNow = now()
+            for submission in submissions {
+                if let problem = trials[submission.protocolID]!.rule.problem(with: submission, now: clockNow) {
+                    throw LabError.invalid("Nothing of this batch was stored: \(problem).")
+                }
+            }
             var dispositions: [OutcomeDisposition] = []
             dispositions.reserveCapacity(submissions.count)
             var rejections: [String: [DenialReason: Int]] = [:]
@@ -107,7 +113,7 @@ extension SQLiteLabStore {
                     continue
                 }
                 try OutcomeInsert.run(insert, db, submission, version: version, arm: trial.arms[submission.merchantID],
-                                      unit: submission.unit ?? trial.units[submission.metric] ?? "", at: at.milliseconds)
+                                      unit: submission.unit ?? trial.rule.units[submission.metric] ?? "", at: at.milliseconds)
                 if db.changesCount == 1 {
                     dispositions.append(.stored)
                     let id = db.lastInsertedRowID
@@ -224,7 +230,8 @@ struct TrialView: Sendable {
     var protocolID: String
     var states: [String: Enrollment.State]
     var arms: [String: String]
-    var units: [String: String]
+    /// Declared metrics and units, and the latest date the schedule allows.
+    var rule: OutcomeRule
     var trialState: TrialState
 
     static func load(_ db: Database, protocolID: String) throws -> TrialView {
@@ -237,10 +244,13 @@ struct TrialView: Sendable {
         for row in try Row.fetchAll(db, sql: "SELECT merchantID, arm FROM assignment WHERE protocolID = ?", arguments: [protocolID]) {
             arms[row["merchantID"]] = row["arm"]
         }
-        let metrics = stored.latest.definition.metrics.all
+        let definition = stored.latest.definition
+        var pluginMetrics: [String: String] = [:]
+        for manifest in try String.fetchAll(db, sql: "SELECT manifest FROM plugin WHERE id = ?", arguments: [definition.plugin.id]) {
+            pluginMetrics.merge(OutcomeRule.metrics(ofManifest: manifest)) { first, _ in first }
+        }
         return TrialView(protocolID: protocolID, states: states, arms: arms,
-                         units: Dictionary(metrics.map { ($0.name, $0.unit) }, uniquingKeysWith: { a, _ in a }),
-                         trialState: stored.state)
+                         rule: OutcomeRule(definition: definition, pluginMetrics: pluginMetrics), trialState: stored.state)
     }
 
     /// The protocol version the outcome falls under, or why the placement rule refuses it.

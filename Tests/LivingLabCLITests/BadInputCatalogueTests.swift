@@ -64,6 +64,18 @@ struct BadInputCatalogueTests {
                   name: control
                 """)]
         }, message: ["arms.yaml, line 8, column 3", "`arms` should be a list", "`- item`", "it is a mapping"]),
+        Case(name: "an outcome of a metric the protocol does not declare", arguments: { _ in
+            ["outcome", "log", "click-collect-2027", "m01", "footfall", "3", "--key", "f1"]
+        }, message: ["metric `footfall` is not declared", "weekly_sales"]),
+        Case(name: "an outcome in the wrong unit", arguments: { _ in
+            ["outcome", "log", "click-collect-2027", "m01", "weekly_sales", "3", "--unit", "EUR", "--key", "u1"]
+        }, message: ["measured in `count`, not `EUR`"]),
+        Case(name: "an outcome dated 2099", arguments: { _ in
+            ["outcome", "log", "click-collect-2027", "m01", "weekly_sales", "3", "--at", "2099-01-01", "--key", "y1"]
+        }, message: ["in the future", "check the date"]),
+        Case(name: "an import with an outcome dated 9999", arguments: { cli in
+            ["outcome", "import", try cli.write("late.csv", "protocol,merchant,metric,value,at,key\nclick-collect-2027,m01,weekly_sales,3,9999-01-01,z1\n")]
+        }, message: ["late.csv has 1 bad row", "line 2", "in the future"]),
         Case(name: "merchant import of a folder", arguments: { cli in ["merchant", "import", cli.folder.path] },
              message: ["is a folder"]),
     ]

@@ -10,7 +10,7 @@ struct CrashTests {
         try cli.exampleLab()
         try cli.expectSuccess(cli.run("enroll", "click-collect-2027", "--merchants", "m01,m04"))
         for merchant in ["m01", "m04"] { try cli.expectSuccess(cli.run("consent", "give", merchant, "click-collect-2027")) }
-        let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(60))  // after the consents, within the clock skew
         var csv = "protocol,merchant,metric,value,at,key\n"
         for i in 0..<40_000 { csv += "click-collect-2027,\(i % 2 == 0 ? "m01" : "m04"),weekly_sales,\(i % 50),\(at),k\(i)\n" }
         let file = try cli.write("outcomes.csv", csv)

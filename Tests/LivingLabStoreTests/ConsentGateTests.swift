@@ -172,3 +172,30 @@ struct DurabilityTests {
         #expect(try reopened.verifyAudit().isIntact)
     }
 }
+
+@Suite("The outcome rule: declared metric and unit, dated within the schedule and not in the future")
+struct OutcomeRuleTests {
+    @Test("a batch with one bad outcome is refused whole, saying which and why", arguments: StoreKind.allCases)
+    func badOutcomeRefusesTheBatch(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
+        try lab.consent(["m1"])
+        let now = lab.tick()
+        let good = lab.outcome("m1", at: now, key: "good")
+        var undeclared = lab.outcome("m1", at: now, key: "u")
+        undeclared.metric = "footfall"
+        var wrongUnit = lab.outcome("m1", at: now, key: "w")
+        wrongUnit.unit = "EUR"
+        let future = lab.outcome("m1", at: now.addingTimeInterval(3600), key: "f")
+        for (bad, words) in [(undeclared, "not declared"), (wrongUnit, "measured in `count`"), (future, "in the future")] {
+            let error = #expect(throws: LabError.self) { try lab.store.recordOutcomes([good, bad], actor: "t") }
+            #expect(error?.code == .invalidInput && error?.message.contains(words) == true, "\(error?.message ?? "")")
+        }
+        #expect(try lab.store.outcomeCount() == 0)
+        // Within the clock skew, and after the schedule's end by more than a day.
+        #expect(try lab.store.recordOutcomes([lab.outcome("m1", at: now.addingTimeInterval(60), key: "skew")], actor: "t").stored == 1)
+        lab.clock.set(try CalendarDay("2027-07-01").startOfDay)
+        let late = lab.outcome("m1", at: try CalendarDay("2027-06-30").startOfDay, key: "late")
+        let error = #expect(throws: LabError.self) { try lab.store.recordOutcomes([late], actor: "t") }
+        #expect(error?.message.contains("after protocol cc's schedule") == true, "\(error?.message ?? "")")
+    }
+}

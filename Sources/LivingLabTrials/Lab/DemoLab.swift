@@ -113,8 +113,9 @@ public struct DemoLab {
         let now = store.now()
         var submissions: [OutcomeSubmission] = []
         for merchantID in cohort.merchantIDs {
-            submissions.append(OutcomeSubmission(protocolID: protocolID, merchantID: merchantID, metric: "revenue", value: 100,
-                                                 unit: "EUR", at: now, source: "demo", idempotencyKey: "demo:\(merchantID):revenue"))
+            submissions.append(OutcomeSubmission(protocolID: protocolID, merchantID: merchantID, metric: "weekly_revenue",
+                                                 value: 100, unit: "EUR", at: now, source: "demo",
+                                                 idempotencyKey: "demo:\(merchantID):weekly_revenue"))
         }
         let result = try store.recordOutcomes(submissions, actor: actor)
         say("  \(submissions.count) outcomes offered: \(result.stored) stored, \(result.rejected.values.reduce(0, +)) refused ("

@@ -70,7 +70,29 @@ extension LivingLab {
     public func importOutcomes(csv text: String, source: String, skipInvalid: Bool,
                                progress: (Int, Int) -> Void = { _, _ in }) throws(LabError) -> OutcomeImport {
         let table = try CSVTable(parsing: text, required: CSVImport.outcomeColumns)
-        let (outcomes, problems) = CSVImport.outcomes(table, source: "import:\(URL(fileURLWithPath: source).lastPathComponent)")
+        var (outcomes, problems) = CSVImport.outcomes(table, source: "import:\(URL(fileURLWithPath: source).lastPathComponent)")
+        // The store's outcome rule, row by row before anything is stored: a bad row is a bad row like a malformed one.
+        let lines = Dictionary(table.rows.compactMap { row in row["key"].map { ($0, row.line) } }, uniquingKeysWith: { a, _ in a })
+        var rules: [String: OutcomeRule] = [:]
+        let now = store.now()
+        var valid: [OutcomeSubmission] = []
+        for outcome in outcomes {
+            if rules[outcome.protocolID] == nil {
+                let definition = try store.storedProtocol(outcome.protocolID).latest.definition
+                var pluginMetrics: [String: String] = [:]
+                for registration in try store.plugin(id: definition.plugin.id) {
+                    pluginMetrics.merge(OutcomeRule.metrics(ofManifest: registration.manifest)) { first, _ in first }
+                }
+                rules[outcome.protocolID] = OutcomeRule(definition: definition, pluginMetrics: pluginMetrics)
+            }
+            if let problem = rules[outcome.protocolID]!.problem(with: outcome, now: now) {
+                problems.append(RowProblem(line: lines[outcome.idempotencyKey] ?? 0, reason: problem))
+            } else {
+                valid.append(outcome)
+            }
+        }
+        outcomes = valid
+        problems.sort { $0.line < $1.line }
         if !problems.isEmpty && !skipInvalid {
             throw LabError.invalid("\(source) has \(problems.count) bad row(s); nothing was imported. Fix them, or run again with --skip-invalid:\n  "
                 + problems.map(\.description).joined(separator: "\n  "))
