@@ -90,18 +90,21 @@ extension SQLiteLabStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let clockNow = now()
-            for submission in submissions {
-                if let problem = trials[submission.protocolID]!.rule.problem(with: submission, now: clockNow) {
-                    throw LabError.invalid("Nothing of this batch was stored: \(problem).")
-                }
-            }
             var dispositions: [OutcomeDisposition] = []
             dispositions.reserveCapacity(submissions.count)
             var rejections: [String: [DenialReason: Int]] = [:]
             var firstStoredID: Int64?
             var lastStoredID: Int64?
+            // A batch is almost always one protocol's: keep its view at hand rather than hash the id for every row.
+            var trial = trials[submissions[0].protocolID]!
             for submission in submissions {
-                let trial = trials[submission.protocolID]!
+                if submission.protocolID != trial.protocolID { trial = trials[submission.protocolID]! }
+                // A bad outcome refuses the whole batch: the throw rolls back whatever this transaction inserted.
+                let unit: String
+                switch trial.rule.unit(of: submission, now: clockNow) {
+                case .success(let declared): unit = declared
+                case .failure(let problem): throw LabError.invalid("Nothing of this batch was stored: \(problem).")
+                }
                 let at = submission.at.roundedToMilliseconds
                 let version: Int
                 switch trial.check(submission.merchantID, at: at, gate: gate) {
@@ -113,7 +116,7 @@ extension SQLiteLabStore {
                     continue
                 }
                 try OutcomeInsert.run(insert, db, submission, version: version, arm: trial.arms[submission.merchantID],
-                                      unit: submission.unit ?? trial.rule.units[submission.metric] ?? "", at: at.milliseconds)
+                                      unit: unit, at: at.milliseconds)
                 if db.changesCount == 1 {
                     dispositions.append(.stored)
                     let id = db.lastInsertedRowID
@@ -256,11 +259,13 @@ struct TrialView: Sendable {
     /// The protocol version the outcome falls under, or why the placement rule refuses it.
     func check(_ merchantID: String, at date: Date, gate: ConsentIndex) -> Result<Int, DenialReason> {
         let facts = PlacementFacts(protocolID: protocolID, enrollment: states[merchantID], trialState: trialState)
-        if case .denied(let reason) = PlacementRule.decide(.measure, merchantID: merchantID, facts: facts, consent: gate, at: date) {
+        let version = gate.versionInForce(protocolID: protocolID, at: date)
+        if case .denied(let reason) = PlacementRule.decide(.measure, merchantID: merchantID, facts: facts, consent: gate,
+                                                           versionInForce: version, at: date) {
             return .failure(reason)
         }
-        // The rule found a version in force, or it would have refused.
-        return .success(gate.versionInForce(protocolID: protocolID, at: date) ?? 1)
+        // The rule refuses when no version is in force, so there is one here.
+        return .success(version ?? 1)
     }
 }
 

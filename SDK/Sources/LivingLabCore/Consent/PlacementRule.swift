@@ -52,6 +52,14 @@ public enum PlacementRule {
     /// and `date` is the moment the data is about (an outcome's own timestamp, or now for a plugin call).
     public static func decide(_ question: PlacementQuestion, merchantID: String, facts: PlacementFacts,
                               consent: ConsentIndex, at date: Date) -> ConsentDecision {
+        decide(question, merchantID: merchantID, facts: facts, consent: consent,
+               versionInForce: consent.versionInForce(protocolID: facts.protocolID, at: date), at: date)
+    }
+
+    /// ``decide(_:merchantID:facts:consent:at:)`` when the caller already knows the protocol version in force at `date`
+    /// (`nil`: none approved by then): the outcome gate needs it to store the outcome, and looks it up once.
+    public static func decide(_ question: PlacementQuestion, merchantID: String, facts: PlacementFacts,
+                              consent: ConsentIndex, versionInForce: Int?, at date: Date) -> ConsentDecision {
         guard let enrollment = facts.enrollment else {
             if case .serve = question, facts.activeElsewhere { return .denied(.otherTrial) }
             return .denied(.notEnrolled)
@@ -70,9 +78,7 @@ public enum PlacementRule {
             guard facts.trialState == .running, enrollment == .active else { return .denied(.notActive) }
             purpose = served
         }
-        guard let version = consent.versionInForce(protocolID: facts.protocolID, at: date) else {
-            return .denied(.notConsented)
-        }
+        guard let version = versionInForce else { return .denied(.notConsented) }
         let decision = consent.decide(merchantID: merchantID, protocolID: facts.protocolID, version: version,
                                       purpose: purpose, at: date)
         guard decision.isAllowed else { return decision }

@@ -22,9 +22,23 @@ public enum InputLimits {
     public static let configurationDepth = 32
 
     /// Refuses text holding a control character (NUL, tab, line breaks, escapes), naming the field.
-    public static func checkText(_ text: String, field: String) throws(LabError) {
+    ///
+    /// `field` is built only when the text is refused: outcomes are checked by the thousand.
+    public static func checkText(_ text: String, field: @autoclosure () -> String) throws(LabError) {
+        // The control characters are C0 (bytes below 0x20), DEL (0x7F) and C1 (U+0080–U+009F, 0xC2 0x80–0x9F in UTF-8):
+        // a byte scan finds them without Unicode property look-ups, which cost more than storing an outcome.
+        var previous: UInt8 = 0
+        var found = false
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) {
+                found = true
+                break
+            }
+            previous = byte
+        }
+        guard found else { return }
         if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            throw .invalid("\(field) holds a control character (U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4))): remove it; text fields take printable characters only.")
+            throw .invalid("\(field()) holds a control character (U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4))): remove it; text fields take printable characters only.")
         }
     }
 }

@@ -129,10 +129,11 @@ public struct OutcomeSubmission: Codable, Sendable, Hashable {
 
     /// Checks the values themselves (not the consent) and says what to fix.
     public func validate() throws(LabError) {
-        for (field, text) in [("merchant", merchantID), ("metric", metric), ("key", idempotencyKey), ("source", source),
-                              ("unit", unit ?? "")] {
-            try InputLimits.checkText(text, field: "The outcome's \(field) `\(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())`")
-        }
+        try InputLimits.checkText(merchantID, field: "The outcome's merchant")
+        try InputLimits.checkText(metric, field: "The outcome's metric")
+        try InputLimits.checkText(idempotencyKey, field: "The outcome's key")
+        try InputLimits.checkText(source, field: "The outcome's source")
+        if let unit { try InputLimits.checkText(unit, field: "The outcome's unit") }
         guard value.isFinite else {
             throw .invalid("Outcome \(idempotencyKey) has value \(value): send a finite number.")
         }

@@ -37,18 +37,30 @@ public struct OutcomeRule: Sendable {
 
     /// What is wrong with `submission` and how to fix it, or `nil`; `now` is the lab's clock.
     public func problem(with submission: OutcomeSubmission, now: Date) -> String? {
+        if case .failure(let problem) = unit(of: submission, now: now) { return problem.text }
+        return nil
+    }
+
+    /// The declared unit `submission` is stored in, or what is wrong with it: one look-up for the store's hot path.
+    public func unit(of submission: OutcomeSubmission, now: Date) -> Result<String, Problem> {
         guard let unit = units[submission.metric] else {
-            return "metric `\(submission.metric)` is not declared by protocol \(submission.protocolID) or its plugin: use one of \(units.keys.sorted().joined(separator: ", ")), or amend the protocol to add it"
+            return .failure(Problem(text: "metric `\(submission.metric)` is not declared by protocol \(submission.protocolID) or its plugin: use one of \(units.keys.sorted().joined(separator: ", ")), or amend the protocol to add it"))
         }
         if let given = submission.unit, given != unit {
-            return "metric `\(submission.metric)` is measured in `\(unit)`, not `\(given)`: convert the value, or leave the unit out"
+            return .failure(Problem(text: "metric `\(submission.metric)` is measured in `\(unit)`, not `\(given)`: convert the value, or leave the unit out"))
         }
         if submission.at > now.addingTimeInterval(Self.clockSkew) {
-            return "outcome \(submission.idempotencyKey) is dated \(Timestamp.format(submission.at)), in the future (the lab's clock says \(Timestamp.format(now)); at most \(Int(Self.clockSkew / 60)) minutes ahead are accepted): check the date and the device's clock"
+            return .failure(Problem(text: "outcome \(submission.idempotencyKey) is dated \(Timestamp.format(submission.at)), in the future (the lab's clock says \(Timestamp.format(now)); at most \(Int(Self.clockSkew / 60)) minutes ahead are accepted): check the date and the device's clock"))
         }
         if submission.at > latest {
-            return "outcome \(submission.idempotencyKey) is dated \(Timestamp.format(submission.at)), after protocol \(submission.protocolID)'s schedule (it ends \(Timestamp.format(latest.addingTimeInterval(-Self.scheduleTolerance)))): check the date"
+            return .failure(Problem(text: "outcome \(submission.idempotencyKey) is dated \(Timestamp.format(submission.at)), after protocol \(submission.protocolID)'s schedule (it ends \(Timestamp.format(latest.addingTimeInterval(-Self.scheduleTolerance)))): check the date"))
         }
-        return nil
+        return .success(unit)
+    }
+
+    /// What is wrong with an outcome, as a sentence that ends with what to do.
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        public var text: String
+        public var description: String { text }
     }
 }
