@@ -72,6 +72,6 @@ struct DemoCommand: ParsableCommand {
             && FileManager.default.fileExists(atPath: base.appendingPathComponent("Package.swift").path) {
             return base
         }
-        throw LabError.notFound("The LivingLab checkout was not found from here: run from the checkout, or pass its path (--example, --sdk).")
+        throw LabError.notFound("The LivingLab checkout was not found from here: run from the checkout, or pass the example lab folder with --example.")
     }
 }
