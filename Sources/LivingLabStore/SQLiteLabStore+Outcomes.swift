@@ -248,12 +248,9 @@ struct TrialView: Sendable {
             arms[row["merchantID"]] = row["arm"]
         }
         let definition = stored.latest.definition
-        var pluginMetrics: [String: String] = [:]
-        for manifest in try String.fetchAll(db, sql: "SELECT manifest FROM plugin WHERE id = ?", arguments: [definition.plugin.id]) {
-            pluginMetrics.merge(OutcomeRule.metrics(ofManifest: manifest)) { first, _ in first }
-        }
+        let manifests = try String.fetchAll(db, sql: "SELECT manifest FROM plugin WHERE id = ?", arguments: [definition.plugin.id])
         return TrialView(protocolID: protocolID, states: states, arms: arms,
-                         rule: OutcomeRule(definition: definition, pluginMetrics: pluginMetrics), trialState: stored.state)
+                         rule: OutcomeRule(definition: definition, manifests: manifests), trialState: stored.state)
     }
 
     /// The protocol version the outcome falls under, or why the placement rule refuses it.

@@ -79,11 +79,8 @@ extension LivingLab {
         for outcome in outcomes {
             if rules[outcome.protocolID] == nil {
                 let definition = try store.storedProtocol(outcome.protocolID).latest.definition
-                var pluginMetrics: [String: String] = [:]
-                for registration in try store.plugin(id: definition.plugin.id) {
-                    pluginMetrics.merge(OutcomeRule.metrics(ofManifest: registration.manifest)) { first, _ in first }
-                }
-                rules[outcome.protocolID] = OutcomeRule(definition: definition, pluginMetrics: pluginMetrics)
+                rules[outcome.protocolID] = OutcomeRule(definition: definition,
+                                                        manifests: try store.plugin(id: definition.plugin.id).map(\.manifest))
             }
             if let problem = rules[outcome.protocolID]!.problem(with: outcome, now: now) {
                 problems.append(RowProblem(line: lines[outcome.idempotencyKey] ?? 0, reason: problem))

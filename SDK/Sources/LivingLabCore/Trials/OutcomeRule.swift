@@ -25,6 +25,13 @@ public struct OutcomeRule: Sendable {
         latest = last.endOfDay.addingTimeInterval(Self.scheduleTolerance)
     }
 
+    /// The rule of a protocol whose plugin's registered versions have `manifests` (JSON text, as registered).
+    public init(definition: ExperimentProtocol, manifests: some Sequence<String>) {
+        var pluginMetrics: [String: String] = [:]
+        for manifest in manifests { pluginMetrics.merge(Self.metrics(ofManifest: manifest)) { first, _ in first } }
+        self.init(definition: definition, pluginMetrics: pluginMetrics)
+    }
+
     /// The metrics a plugin manifest (as registered, JSON text) declares, name → unit.
     public static func metrics(ofManifest json: String) -> [String: String] {
         guard case .array(let metrics)? = (try? JSONValue.parse(json))?["metrics"] else { return [:] }
