@@ -39,9 +39,6 @@ struct FormatOption: ParsableArguments {
     var format: OutputFormat = .text
 }
 
-/// Reads a text file, with an error that names it.
-func readTextFile(_ path: String) throws -> String { try LabFiles.readText(path) }
-
 /// Splits a comma-separated option value into trimmed, non-empty items.
 func splitList(_ value: String?) -> [String]? {
     value.map { $0.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty } }

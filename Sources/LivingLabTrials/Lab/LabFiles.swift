@@ -69,7 +69,6 @@ public enum LabFiles {
                 comment = false
                 atLineStart = true
                 indentation = 0
-                if quote == "'" || quote == "\"" { continue }
                 continue
             }
             if atLineStart {

@@ -122,7 +122,9 @@ public final class LabPluginHost: PluginHostServices {
         let chosen = mine.first(where: { $0.enrollment == .active }) ?? mine.first
         let facts = PlacementFacts(
             protocolID: chosen?.protocolID ?? "", enrollment: chosen?.enrollment,
-            activeElsewhere: placements.contains { $0.enrollment == .active && !mine.contains($0) },
+            activeElsewhere: placements.contains { other in
+                other.enrollment == .active && !mine.contains { $0.protocolID == other.protocolID }
+            },
             isControlArm: chosen.flatMap { placement in placement.arm.flatMap { placement.definition.arm(named: $0) } }?.control == true,
             trialState: chosen?.trialState ?? .draft, dataCategories: chosen?.definition.consent.dataCategories ?? [])
         let decision = PlacementRule.decide(.serve(purpose: purpose, reading: reading), merchantID: merchantID, facts: facts,

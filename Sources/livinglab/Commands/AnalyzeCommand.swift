@@ -40,7 +40,7 @@ struct AnalyzeCommand: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let text = try readTextFile(file)
+        let text = try LabFiles.readText(file)
         var request = OutcomeTableAnalysis.Request(unit: unit, treatment: treatment, outcome: outcome, method: method)
         request.period = period
         request.post = post

@@ -103,7 +103,7 @@ struct MerchantCommand: ParsableCommand {
         @Flag(help: "Import the good rows and skip the bad ones (they are listed).") var skipInvalid = false
 
         func run() throws {
-            let result = try lab.livingLab().importMerchants(csv: try readTextFile(file), source: file, skipInvalid: skipInvalid)
+            let result = try lab.livingLab().importMerchants(csv: try LabFiles.readText(file), source: file, skipInvalid: skipInvalid)
             try JSONOutput.report(result, as: output.format) { "Imported \(result.imported.count) merchant(s) from \(file)." }
             if !result.skipped.isEmpty && output.format == .text {
                 Terminal.note("Skipped \(result.skipped.count) bad row(s):\n  " + result.skipped.map(\.description).joined(separator: "\n  "))

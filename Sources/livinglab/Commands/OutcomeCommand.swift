@@ -59,7 +59,7 @@ struct OutcomeCommand: ParsableCommand {
         @Flag(help: "Import the good rows and skip the bad ones (they are listed).") var skipInvalid = false
 
         func run() throws {
-            let result = try lab.livingLab().importOutcomes(csv: try readTextFile(file), source: file, skipInvalid: skipInvalid) {
+            let result = try lab.livingLab().importOutcomes(csv: try LabFiles.readText(file), source: file, skipInvalid: skipInvalid) {
                 done, total in if total > 5 { Terminal.note("  \(done)/\(total) batches") }
             }
             let refused = result.refused.values.reduce(0, +)

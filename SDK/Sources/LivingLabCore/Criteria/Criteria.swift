@@ -185,20 +185,15 @@ struct CriteriaParser {
     }
 
     private mutating func parseNot() throws(LabError) -> Criteria.Node {
-        if isKeyword("not") || current.token == .symbol("(") {
-            // Each level recurses once here and once in `matches`: the depth is bounded before either can overflow.
-            guard depth < InputLimits.criteriaDepth else {
-                throw error(at: current.column, "criteria nest at most \(InputLimits.criteriaDepth) levels deep (parentheses and `not`): simplify the expression")
-            }
-            depth += 1
-        }
         if isKeyword("not") {
+            try enterLevel()
+            defer { depth -= 1 }
             advance()
-            let inner = try parseNot()
-            depth -= 1
-            return .not(inner)
+            return .not(try parseNot())
         }
         if current.token == .symbol("(") {
+            try enterLevel()
+            defer { depth -= 1 }
             let open = current.column
             advance()
             let node = try parseOr()
@@ -206,10 +201,18 @@ struct CriteriaParser {
                 throw error(at: current.column, "expected `)` to close the `(` at column \(open), found \(describe(current.token))")
             }
             advance()
-            depth -= 1
             return node
         }
         return try parseComparison()
+    }
+
+    /// One more level of `(` or `not`. Each level recurses once in the parser and once in `matches`: the depth is
+    /// bounded before either can overflow the stack.
+    private mutating func enterLevel() throws(LabError) {
+        guard depth < InputLimits.criteriaDepth else {
+            throw error(at: current.column, "criteria nest at most \(InputLimits.criteriaDepth) levels deep (parentheses and `not`): simplify the expression")
+        }
+        depth += 1
     }
 
     private mutating func parseComparison() throws(LabError) -> Criteria.Node {
