@@ -131,7 +131,7 @@ extension SQLiteLabStore {
     public func giveConsent(merchantID: String, protocolID: String, language: String, purposes: [String]? = nil,
                             channel: String, actor: String) throws(LabError) -> ConsentEvent
     {
-        let event = try write { db -> ConsentEvent in
+        let event = try write(consent: true) { db -> ConsentEvent in
             try Self.requireMerchant(db, merchantID)
             let stored = try Self.requireProtocol(db, protocolID)
             guard let version = stored.approved else {
@@ -181,7 +181,7 @@ extension SQLiteLabStore {
     public func withdrawConsent(merchantID: String, protocolID: String, channel: String, actor: String) throws(LabError)
         -> WithdrawalResult
     {
-        let result = try write { db -> WithdrawalResult in
+        let result = try write(consent: true) { db -> WithdrawalResult in
             try Self.requireMerchant(db, merchantID)
             let stored = try Self.requireProtocol(db, protocolID)
             let policy = (stored.approved ?? stored.latest).definition.onWithdrawal
@@ -238,7 +238,7 @@ extension SQLiteLabStore {
     /// Records that a consent lapsed (e.g. its validity period ended).
     @discardableResult
     public func expireConsent(merchantID: String, protocolID: String, actor: String) throws(LabError) -> ConsentEvent {
-        let event = try write { db -> ConsentEvent in
+        let event = try write(consent: true) { db -> ConsentEvent in
             guard let last = try Row.fetchOne(db, sql: """
                 SELECT * FROM consentEvent WHERE merchantID = ? AND protocolID = ? ORDER BY sequence DESC LIMIT 1
                 """, arguments: [merchantID, protocolID]).map(Self.consentEvent),

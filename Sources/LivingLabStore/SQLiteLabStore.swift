@@ -21,6 +21,10 @@ public final class SQLiteLabStore: LabStore {
     /// Bumped inside every transaction that may change consent, enrollments, assignments or protocols, so that the
     /// cached trial views of outcome batches are reloaded after it.
     let generation = Atomic<UInt64>(0)
+    /// Puts consent writes ahead of imports and every other writer, across processes.
+    let consentPriority: ConsentPriority
+    /// The database file's path, named in errors.
+    let path: String
 
     /// Opens (creating if needed) the lab database described by `configuration`.
     public init(_ configuration: StoreConfiguration, logger: Logger = Logger(label: "livinglab.store")) throws(LabError) {
@@ -38,6 +42,7 @@ public final class SQLiteLabStore: LabStore {
             }
             try Schema.checkRecognisable(configuration.path)
             pool = try DatabasePool(path: configuration.path, configuration: config)
+            consentPriority = ConsentPriority(databasePath: configuration.path)
             // GRDB switches WAL connections to synchronous=NORMAL after `prepareDatabase` runs; set it again on the
             // writer, the only connection that commits.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
@@ -46,9 +51,11 @@ public final class SQLiteLabStore: LabStore {
         } catch let error as LabError {
             throw error
         } catch {
-            throw LabError(.internalError, "Could not open the lab database at \(configuration.path): check that it is a LivingLab SQLite file and that you may write to it.", underlying: error)
+            throw Self.environmentError(error, path: configuration.path)
+                ?? LabError(.internalError, "Could not open the lab database at \(configuration.path): check that it is a LivingLab SQLite file and that you may write to it.", underlying: error)
         }
         clock = configuration.clock
+        path = configuration.path
         self.logger = logger
     }
 
@@ -75,28 +82,39 @@ public final class SQLiteLabStore: LabStore {
 
     /// Runs `body` in one write transaction; any thrown error rolls everything back.
     ///
-    /// - Parameter changesTrials: false only for writes that leave consent, enrollments, assignments and protocols alone.
-    func write<T>(changesTrials: Bool = true, _ body: (Database) throws -> T) throws(LabError) -> T {
+    /// - Parameters:
+    ///   - changesTrials: false only for writes that leave consent, enrollments, assignments and protocols alone.
+    ///   - consent: true for a write of the consent ledger, which goes before every other writer (``ConsentPriority``).
+    func write<T>(changesTrials: Bool = true, consent: Bool = false, _ body: (Database) throws -> T) throws(LabError) -> T {
         do {
-            return try pool.writeWithoutTransaction { db in
-                // BEGIN and COMMIT from cached statements: GRDB's transaction wrapper parses both again for every write,
-                // a tenth of the CPU of a one-outcome commit. IMMEDIATE takes the write lock at once, so a transaction
-                // never has to upgrade its lock while another process writes.
-                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
-                do {
-                    let result = try body(db)
-                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-                    if changesTrials { generation.add(1, ordering: .sequentiallyConsistent) }
-                    return result
-                } catch {
-                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
-                    throw error
-                }
+            if consent {
+                return try consentPriority.exclusively { try transaction(changesTrials: changesTrials, body) }
             }
+            consentPriority.waitForConsentWrites()
+            return try transaction(changesTrials: changesTrials, body)
         } catch let error as LabError {
             throw error
         } catch {
-            throw LabError(.internalError, "The database refused the change; nothing was stored.", underlying: error)
+            throw Self.environmentError(error, path: path)
+                ?? LabError(.internalError, "The database refused the change; nothing was stored.", underlying: error)
+        }
+    }
+
+    private func transaction<T>(changesTrials: Bool, _ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            // BEGIN and COMMIT from cached statements: GRDB's transaction wrapper parses both again for every write,
+            // a tenth of the CPU of a one-outcome commit. IMMEDIATE takes the write lock at once, so a transaction
+            // never has to upgrade its lock while another process writes.
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+            do {
+                let result = try body(db)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                if changesTrials { generation.add(1, ordering: .sequentiallyConsistent) }
+                return result
+            } catch {
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
+                throw error
+            }
         }
     }
 
@@ -107,7 +125,26 @@ public final class SQLiteLabStore: LabStore {
         } catch let error as LabError {
             throw error
         } catch {
-            throw LabError(.internalError, "Could not read the lab database.", underlying: error)
+            throw Self.environmentError(error, path: path)
+                ?? LabError(.internalError, "Could not read the lab database.", underlying: error)
+        }
+    }
+
+    /// The failures that come from the machine, not from a bug: a lock held beyond the busy timeout, a read-only file,
+    /// a full disk. `nil` for anything else.
+    static func environmentError(_ error: any Error, path: String) -> LabError? {
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return LabError(.unavailable, "Another process kept the lab database at \(path) busy beyond the wait allowed; nothing was stored. Try again.", underlying: error)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            return LabError(.unavailable, "The lab database at \(path) cannot be written: check the permissions of the file and its folder; nothing was stored.", underlying: error)
+        case .SQLITE_FULL:
+            return LabError(.unavailable, "The disk holding \(path) is full; nothing was stored. Free some space and try again.", underlying: error)
+        case .SQLITE_IOERR:
+            return LabError(.unavailable, "The disk holding \(path) reported an I/O error; nothing was stored. Check the disk and try again.", underlying: error)
+        default:
+            return nil
         }
     }
 

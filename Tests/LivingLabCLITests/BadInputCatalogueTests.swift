@@ -78,6 +78,17 @@ struct BadInputCatalogueTests {
         }, message: ["late.csv has 1 bad row", "line 2", "in the future"]),
         Case(name: "merchant import of a folder", arguments: { cli in ["merchant", "import", cli.folder.path] },
              message: ["is a folder"]),
+        Case(name: "a CSV field of 100,000 characters", arguments: { cli in
+            ["merchant", "import", try cli.write("long.csv", "id,name,sector,segment,position_m,maturity\nm90,"
+                + String(repeating: "B", count: 100_000) + ",bakery,Barrière,1300,1\n")]
+        }, message: ["Line 2", "longer than 8192 characters"]),
+        Case(name: "a CSV whose quote is never closed", arguments: { cli in
+            ["outcome", "import", try cli.write("open.csv", "protocol,merchant,metric,value,at,key\nclick-collect-2027,\"m01,"
+                + String(repeating: "weekly_sales,3,2027-03-02,k\n", count: 5_000))]
+        }, message: ["Line 2", "quote that is never closed"]),
+        Case(name: "a plugin request nested 60,000 levels deep", arguments: { _ in
+            ["plugin", "call", "click-collect-2027", "m01", String(repeating: "[", count: 60_000) + String(repeating: "]", count: 60_000)]
+        }, message: ["deeper than 64 levels"]),
     ]
 
     @Test("each bad input: exit 1, a helpful message, the database unchanged", arguments: cases)

@@ -106,4 +106,31 @@ struct AuditAndFilesTests {
         let ragged = #expect(throws: LabError.self) { try CSVTable(parsing: "id,name\nm1,A,extra\n", required: ["id"]) }
         #expect(ragged?.message.contains("line 2") == true)
     }
+
+    @Test("a CSV field longer than the limit is refused with its line, one at the limit is read")
+    func csvFieldLimit() throws {
+        let atLimit = String(repeating: "a", count: InputLimits.csvFieldLength)
+        #expect(try CSVTable(parsing: "id,name\nm1,\(atLimit)\n").rows[0].fields["name"]?.count == InputLimits.csvFieldLength)
+        let long = #expect(throws: LabError.self) { try CSVTable(parsing: "id,name\nm1,A\nm2,\(atLimit)b\n") }
+        #expect(long?.message.contains("Line 3") == true)
+        #expect(long?.message.contains("longer than \(InputLimits.csvFieldLength) characters") == true)
+        // A quote never closed reads the rest of the file as one field: refused at the limit, not after the whole file.
+        let unclosed = #expect(throws: LabError.self) {
+            try CSVTable(parsing: "id,name\nm1,\"" + String(repeating: "x,y\n", count: 10_000))
+        }
+        #expect(unclosed?.message.contains("quote that is never closed") == true)
+    }
+
+    @Test("JSON nested deeper than the limit is refused before it is decoded; at the limit it is read")
+    func jsonDepthLimit() throws {
+        let depth = InputLimits.jsonDepth
+        let atLimit = String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
+        #expect(try JSONValue.parse(atLimit) != .null)
+        let deep = #expect(throws: LabError.self) {
+            try JSONValue.parse(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+        }
+        #expect(deep?.message.contains("deeper than \(depth) levels") == true)
+        // Brackets inside strings do not count.
+        #expect(try JSONValue.parse("{\"a\": \"" + String(repeating: "[", count: 1_000) + "\\\"\"}")["a"] != nil)
+    }
 }

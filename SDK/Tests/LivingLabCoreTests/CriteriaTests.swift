@@ -40,6 +40,9 @@ struct CriteriaTests {
         ("maturity <= high", "column 13", "a number"),
         ("sector bakery", "column 8", "comparison"),
         ("maturity ! 2", "column 10", "`!=`"),
+        // Found by the criteria fuzz target: a number too large for an Int crashed the message that names it.
+        ("99999999999999999999", "column 1", "found 1e+20"),
+        ("maturity <= 2 99999999999999999999", "column 15", "1e+20"),
     ])
     func syntaxErrors(source: String, column: String, hint: String) {
         let error = #expect(throws: LabError.self) { try Criteria(source) }

@@ -32,7 +32,11 @@ public enum LabFiles {
     /// The file is bounded before it is decoded (``InputLimits``): its size, how deep it nests, and how many nodes it
     /// holds once its aliases are expanded, so an alias bomb or a runaway nesting is refused in microseconds.
     public static func decodeYAML<T: Decodable>(_ type: T.Type, path: String) throws -> T {
-        let text = try readText(path)
+        try decodeYAML(type, text: try readText(path), path: path)
+    }
+
+    /// Decodes YAML text read from `path` (named in errors), bounded and explained as ``decodeYAML(_:path:)`` is.
+    public static func decodeYAML<T: Decodable>(_ type: T.Type, text: String, path: String) throws -> T {
         guard text.utf8.count <= InputLimits.yamlBytes else {
             throw LabError.invalid("\(path) has \(text.utf8.count) bytes; lab and protocol files are at most \(InputLimits.yamlBytes / 1024) KiB: keep consent documents in their own files (`documents: {fr: fiche-fr.md}`).")
         }

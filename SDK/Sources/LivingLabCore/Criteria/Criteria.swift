@@ -7,7 +7,9 @@ public enum CriteriaValue: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .text(let text): "\"\(text)\""
-        case .number(let number): number == number.rounded() ? String(Int(number)) : String(number)
+        // Whole numbers print without `.0`; one too large for an Int (`1e300`) prints as a Double.
+        case .number(let number):
+            number.isFinite && number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
         case .boolean(let flag): flag ? "true" : "false"
         }
     }

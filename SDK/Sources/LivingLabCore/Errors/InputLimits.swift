@@ -6,6 +6,8 @@
 /// | criteria expression | ``criteriaLength`` characters, ``criteriaDepth`` levels of `(`…`)` and `not` | the parser and the matcher recurse once per level; real eligibility rules are a line or two |
 /// | lab, protocol YAML file | ``yamlBytes`` bytes, ``yamlNodes`` nodes once aliases are expanded, ``yamlDepth`` levels | a protocol is a few KB; an alias bomb of 1 KB expands to 10⁹ nodes |
 /// | arm configuration | ``configurationDepth`` levels of nesting | a plugin's settings are a flat mapping or two levels of it |
+/// | JSON text (plugin requests, configurations given as JSON) | ``jsonDepth`` levels of `[`/`{` | the decoder recurses once per level |
+/// | CSV field | ``csvFieldLength`` characters | a name, a contact or a number; a field without its closing quote would otherwise swallow the file |
 /// | text fields (names, ids, keys, metrics) | no control characters (NUL, line breaks, escapes…) | they end up in tables, CSV and audit entries |
 public enum InputLimits {
     /// The longest criteria expression, in characters.
@@ -20,6 +22,10 @@ public enum InputLimits {
     public static let yamlDepth = 64
     /// How deep an arm's configuration may nest.
     public static let configurationDepth = 32
+    /// How deep arrays and objects may nest in JSON text the lab reads.
+    public static let jsonDepth = 64
+    /// The longest field of a CSV file, in characters.
+    public static let csvFieldLength = 8_192
 
     /// Refuses text holding a control character (NUL, tab, line breaks, escapes), naming the field.
     ///

@@ -21,10 +21,14 @@ public struct LabError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let consentDenied = Code("consent-denied")
         /// The audit chain does not verify.
         public static let auditBroken = Code("audit-broken")
-        /// A bug or an environment failure, not the user's input.
+        /// The lab cannot do it now, for a reason outside the request: the database is busy beyond its timeout, read-only,
+        /// or its disk is full. Trying again later, or fixing the machine, helps; nothing was stored.
+        public static let unavailable = Code("unavailable")
+        /// A bug, not the user's input nor the machine's state.
         public static let internalError = Code("internal")
 
-        /// Whether the user can fix this by changing their input (CLI exit code 1) rather than an internal failure (2).
+        /// Whether the user can act on this (CLI exit code 1: change the input, try again, fix a permission) rather
+        /// than a bug (2).
         public var isUserError: Bool { self != .internalError }
     }
 

@@ -19,16 +19,25 @@ public struct CSVTable: Sendable {
     /// Parses CSV text.
     ///
     /// - Parameter required: columns that must be in the header.
-    /// - Throws: when the header lacks a required column, a quote is never closed or a row has the wrong number of fields.
+    /// - Throws: when the header lacks a required column, a quote is never closed, a field is longer than
+    ///   ``InputLimits/csvFieldLength`` characters or a row has the wrong number of fields.
     public init(parsing text: String, required: [String] = []) throws(LabError) {
         var records: [(line: Int, fields: [String])] = []
         var field = ""
+        var fieldLength = 0
         var fields: [String] = []
         var inQuotes = false
         var line = 1
         var recordLine = 1
         var iterator = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text).makeIterator()
         var pending: Character? = nil
+        func append(_ c: Character) throws(LabError) {
+            fieldLength += 1
+            guard fieldLength <= InputLimits.csvFieldLength else {
+                throw .invalid("Line \(recordLine): a field is longer than \(InputLimits.csvFieldLength) characters (the limit of a CSV field): shorten it, or check for a quote that is never closed.")
+            }
+            field.append(c)
+        }
         func next() -> Character? {
             if let p = pending {
                 pending = nil
@@ -41,7 +50,7 @@ public struct CSVTable: Sendable {
                 if c == "\"" {
                     if let following = next() {
                         if following == "\"" {
-                            field.append("\"")
+                            try append("\"")
                         } else {
                             inQuotes = false
                             pending = following
@@ -51,7 +60,7 @@ public struct CSVTable: Sendable {
                     }
                 } else {
                     if c == "\n" || c == "\r\n" { line += 1 }
-                    field.append(c)
+                    try append(c)
                 }
                 continue
             }
@@ -61,15 +70,17 @@ public struct CSVTable: Sendable {
             case ",":
                 fields.append(field)
                 field = ""
+                fieldLength = 0
             case "\n", "\r\n", "\r":
                 fields.append(field)
                 if !(fields.count == 1 && fields[0].trimmed.isEmpty) { records.append((recordLine, fields)) }
                 fields = []
                 field = ""
+                fieldLength = 0
                 line += 1
                 recordLine = line
             default:
-                field.append(c)
+                try append(c)
             }
         }
         if inQuotes {

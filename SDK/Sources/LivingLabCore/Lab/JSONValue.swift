@@ -103,7 +103,29 @@ public enum JSONValue: Codable, Sendable, Hashable, CustomStringConvertible {
     public var description: String { canonicalText }
 
     /// Parses JSON text.
+    ///
+    /// - Throws: when the text is not JSON, or nests deeper than ``InputLimits/jsonDepth`` levels.
     public static func parse(_ text: String) throws(LabError) -> JSONValue {
+        // Counted before decoding: the decoder recurses once per level.
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in text.utf8 {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > InputLimits.jsonDepth {
+                    throw .invalid("This JSON nests deeper than \(InputLimits.jsonDepth) levels of [ and {: flatten it.")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         } catch {
