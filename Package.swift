@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "LivingLabStore", targets: ["LivingLabStore"]),
         .library(name: "LivingLabAnalysis", targets: ["LivingLabAnalysis"]),
         .library(name: "LivingLabTrials", targets: ["LivingLabTrials"]),
+        .library(name: "LivingLabServer", targets: ["LivingLabServer"]),
     ] + firstPartyPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [
         // The SDK: the domain, the plugin ABI, the Swift SDK, the runtime and the test kit (no database).
@@ -39,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -52,7 +55,7 @@ let package = Package(
             ]
         ),
         .target(name: "LivingLabAnalysis"),
-        // The lab's use cases, which the CLI (and the HTTP API to come) call.
+        // The lab's use cases, which the CLI and the HTTP API call.
         .target(
             name: "LivingLabTrials",
             dependencies: [
@@ -61,10 +64,21 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The HTTP adapter only: routes, roles and problem documents over the use cases of LivingLabTrials.
+        .target(
+            name: "LivingLabServer",
+            dependencies: [
+                core, "LivingLabStore", "LivingLabTrials",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "livinglab",
             dependencies: [
-                core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials",
+                core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials", "LivingLabServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,7 +90,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/LabTestSupport"
         ),
-        .testTarget(name: "LivingLabStoreTests", dependencies: ["LivingLabStore", core, "LabTestSupport"]),
+        .testTarget(name: "LivingLabStoreTests", dependencies: ["LivingLabStore", "LivingLabTrials", core, "LabTestSupport"]),
         .testTarget(name: "LivingLabAnalysisTests", dependencies: ["LivingLabAnalysis"]),
         .testTarget(
             name: "LivingLabRuntimeTests",
@@ -90,6 +104,12 @@ let package = Package(
         .testTarget(
             name: "FirstPartyPluginTests",
             dependencies: [testing, runtime, "LabTestSupport"]
+        ),
+        .testTarget(
+            name: "LivingLabServerTests",
+            dependencies: ["LivingLabServer", "LivingLabTrials", "LivingLabStore", core, "LabTestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "LivingLabCLITests",

@@ -9,8 +9,10 @@ import LivingLabCore
 /// conformance suite (`Tests/LivingLabStoreTests`).
 ///
 /// The seam is split by what its callers do with it: ``LabDirectory`` (who is in the lab), ``TrialRegistry``
-/// (protocols, enrollments, assignments), ``ConsentLedger``, ``OutcomeLog``, ``PluginRegistry`` and ``AuditLog``.
-public protocol LabStore: LabDirectory, TrialRegistry, ConsentLedger, OutcomeLog, PluginRegistry, AuditLog {}
+/// (protocols, enrollments, assignments), ``ConsentLedger``, ``OutcomeLog``, ``PluginRegistry``, ``AuditLog`` and
+/// ``AccessTokenRegistry``.
+public protocol LabStore: LabDirectory, TrialRegistry, ConsentLedger, OutcomeLog, PluginRegistry, AuditLog,
+    AccessTokenRegistry {}
 
 /// The clock every store stamps its writes with.
 public protocol LabClocked: AnyObject, Sendable {
@@ -152,6 +154,21 @@ public protocol PluginRegistry: LabClocked {
 public protocol AuditLog: LabClocked {
     /// Every audit entry, in stored order, with the hashes as stored.
     func auditEntries() throws(LabError) -> [AuditEntry]
+}
+
+/// The API's tokens: kept by id with their secret's SHA-256, never the secret; creation, revocation and use are
+/// audited by id only.
+public protocol AccessTokenRegistry: LabClocked {
+    /// Stores a new token with the SHA-256 of its secret.
+    func addAccessToken(_ token: AccessToken, secretHash: String, actor: String) throws(LabError)
+    /// Every token, newest first.
+    func accessTokens() throws(LabError) -> [AccessToken]
+    /// A token and its secret's hash, by id.
+    func accessToken(id: String) throws(LabError) -> (token: AccessToken, secretHash: String)?
+    /// Revokes a token from now on; revoking one already revoked changes nothing.
+    func revokeAccessToken(id: String, actor: String) throws(LabError) -> AccessToken
+    /// Notes that a token was used at `date`; the audit log gets an entry for its first use in each hour.
+    func noteAccessTokenUse(id: String, at date: Date) throws(LabError)
 }
 
 // The defaulted forms callers use.

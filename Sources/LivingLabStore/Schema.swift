@@ -206,6 +206,22 @@ enum Schema {
                     """, arguments: [new, old, old])
             }
         }
+        migrator.registerMigration("v5 API access tokens") { db in
+            // A token's secret is never stored: only its SHA-256, compared in constant time.
+            try db.execute(sql: """
+                CREATE TABLE accessToken (
+                    id TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('coordinator', 'firm', 'merchant', 'sponsor')),
+                    subject TEXT,
+                    secretHash TEXT NOT NULL,
+                    createdAt INTEGER NOT NULL,
+                    expiresAt INTEGER,
+                    revokedAt INTEGER,
+                    lastUsedAt INTEGER);
+                CREATE TRIGGER accessTokenNoDelete BEFORE DELETE ON accessToken
+                BEGIN SELECT RAISE(ABORT, 'access tokens are revoked, never deleted'); END;
+                """)
+        }
         return migrator
     }
 

@@ -18,6 +18,12 @@ enum Terminal {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }
 
+    /// Prints a result line and sends it on at once (for a long-running command, whose output is not a pipe's end).
+    static func line(_ message: String) {
+        print(message)
+        fflush(stdout)
+    }
+
     /// Whether standard error is a terminal (progress bars are drawn only there).
     static var isInteractive: Bool { isatty(STDERR_FILENO) == 1 }
 }

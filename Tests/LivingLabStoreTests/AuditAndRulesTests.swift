@@ -200,7 +200,7 @@ struct StoreMigrationTests {
         _ = try StoreKind.sqlite.reopen(in: folder, clock: SystemClock())
         #expect(try StoreKind.sqlite.rawStrings(in: folder, "SELECT identifier FROM grdb_migrations ORDER BY rowid") == [
             "v1 lab, people, protocols, consent, outcomes, audit", "v2 plugin isolation and host-call denials",
-            "v3 lighter outcome indexes", "v4 one spelling of each refusal reason",
+            "v3 lighter outcome indexes", "v4 one spelling of each refusal reason", "v5 API access tokens",
         ])
     }
 

@@ -52,6 +52,19 @@ extension LivingLab {
                               channel: channel, actor: actor)
     }
 
+    /// Records a consent given through a screen that showed the document whose SHA-256 is `shownSHA256`: refused when
+    /// that is not the document of the version in force in `language` (the merchant must read the current one).
+    public func giveConsent(merchantID: String, protocolID: String, language: String, shownSHA256: String,
+                            purposes: [String]?, channel: String) throws(LabError) -> ConsentEvent
+    {
+        let document = try consentDocument(protocolID: protocolID, language: language)
+        guard shownSHA256.lowercased() == document.sha256 else {
+            throw LabError.conflict("The document shown (sha256 \(shownSHA256.prefix(16))…) is not the `\(language)` document of \(protocolID) version \(document.version) (sha256 \(document.sha256.prefix(16))…): show the merchant the current document and send its sha256.")
+        }
+        return try giveConsent(merchantID: merchantID, protocolID: protocolID, language: language, purposes: purposes,
+                               channel: channel)
+    }
+
     /// Withdraws a merchant's consent in one step, effective now, applying the protocol's data policy.
     public func withdrawConsent(merchantID: String, protocolID: String, channel: String) throws(LabError) -> WithdrawalResult {
         try store.withdrawConsent(merchantID: merchantID, protocolID: protocolID, channel: channel, actor: actor)

@@ -63,6 +63,34 @@ extension LivingLab {
         return disposition
     }
 
+    /// Records a batch of one protocol's outcomes in one transaction, with a result per row (stored, already stored,
+    /// a key conflict, or refused by the consent gate with its reason). Rows that break the outcome rule (an
+    /// undeclared metric, a wrong unit, a date out of range) refuse the whole batch, each named by its position.
+    public func recordOutcomeBatch(_ submissions: [OutcomeSubmission], protocolID: String) throws(LabError)
+        -> OutcomeBatchResult
+    {
+        guard submissions.count <= Self.importBatchSize else {
+            throw .invalid("A batch holds at most \(Self.importBatchSize) outcomes, not \(submissions.count): split it.")
+        }
+        let definition = try store.storedProtocol(protocolID).latest.definition
+        let rule = OutcomeRule(definition: definition, manifests: try store.plugin(id: definition.plugin.id).map(\.manifest))
+        let now = store.now()
+        var problems: [String] = []
+        for (index, submission) in submissions.enumerated() {
+            do throws(LabError) {
+                try submission.validate()
+                if let problem = rule.problem(with: submission, now: now) { throw .invalid(problem) }
+            } catch {
+                problems.append("outcomes[\(index)] (key \(submission.idempotencyKey)): \(error.message)")
+            }
+        }
+        guard problems.isEmpty else {
+            throw .invalid("Nothing of this batch was stored; fix these rows and send it again: " + problems.prefix(20).joined(separator: "; ")
+                + (problems.count > 20 ? "; and \(problems.count - 20) more" : ""))
+        }
+        return try store.recordOutcomes(submissions, actor: actor)
+    }
+
     /// Imports outcomes from CSV text in batches of ``importBatchSize``, each committed on its own; a file with bad rows
     /// imports nothing unless `skipInvalid`.
     ///

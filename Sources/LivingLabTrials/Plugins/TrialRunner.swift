@@ -100,8 +100,18 @@ public final class TrialRunner: Sendable {
     }
 
     /// Sends a request to the plugin for a merchant, activating it first in this process if the gate allows.
+    ///
+    /// A merchant already active here is checked again against the placement rule on every call: a withdrawal, a
+    /// pause or an expiry recorded by another process since stops the plugin for them before it answers.
     public func call(_ merchantID: String, request: String) throws(LabError) -> String {
-        if !plugin.activeMerchants.contains(merchantID) { try activate(merchantID) }
+        if plugin.activeMerchants.contains(merchantID) {
+            if case .failure(let denial) = host.armConfiguration(merchantID, for: plugin.identity) {
+                try? plugin.deactivate(merchantID: merchantID)
+                throw LabError(.consentDenied, "\(plugin.identity.id) cannot serve merchant \(merchantID): \(denial.message).")
+            }
+        } else {
+            try activate(merchantID)
+        }
         do {
             return try plugin.handle(merchantID: merchantID, request: request)
         } catch {

@@ -19,6 +19,10 @@ public struct LabError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let ruleViolation = Code("rule-violation")
         /// The consent gate refused: no active consent covers the request.
         public static let consentDenied = Code("consent-denied")
+        /// The request carries no valid credential: no token, an unknown one, an expired or a revoked one.
+        public static let unauthenticated = Code("unauthenticated")
+        /// The caller is known, but their role may not do this.
+        public static let forbidden = Code("forbidden")
         /// The audit chain does not verify.
         public static let auditBroken = Code("audit-broken")
         /// The lab cannot do it now, for a reason outside the request: the database is busy beyond its timeout, read-only,

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import LivingLabCore
+import LivingLabStore
+import LivingLabTrials
+import NIOCore
+import Synchronization
+
+/// The routes through which a plugin serves a merchant's customers: public (a customer has no token), and answered
+/// only where the placement rule lets the plugin serve that merchant now.
+extension LabServer {
+    func addPluginRoutes(to router: Router<LabRequestContext>) {
+        router.post("/v1/merchants/{merchant}/plugins/{plugin}/requests") { request, context in
+            let merchantID = try context.parameter("merchant")
+            let pluginID = try context.parameter("plugin")
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let text = String(buffer: buffer)
+            let answer = try await self.blocking { () throws -> String in
+                _ = try JSONValue.parse(text)
+                let runner = try self.runner(pluginID: pluginID, merchantID: merchantID)
+                do throws(LabError) {
+                    let answer = try runner.call(merchantID, request: text)
+                    self.state.metrics.count(pluginCall: false)
+                    return answer
+                } catch {
+                    self.state.metrics.count(pluginCall: true)
+                    if error.code == .consentDenied {
+                        self.state.metrics.count(refusal: "plugin-not-serving")
+                        throw LabError.notFound("Plugin \(pluginID) does not serve merchant \(merchantID) now.")
+                    }
+                    throw error
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: answer)))
+        }
+    }
+
+    /// The running trial whose plugin is `pluginID` and which enrolls `merchantID`, loaded once per server.
+    func runner(pluginID: String, merchantID: String) throws(LabError) -> TrialRunner {
+        for id in try store.protocolIDs() {
+            let stored = try store.storedProtocol(id)
+            guard stored.state == .running, stored.latest.definition.plugin.id == pluginID,
+                  try !store.enrollments(protocolID: id, merchantID: merchantID).isEmpty else { continue }
+            if let runner = state.runners.withLock({ $0[id] }) { return runner }
+            let runner = try TrialRunner(store: store, protocolID: id)
+            return state.runners.withLock { runners in
+                if let existing = runners[id] { return existing }
+                runners[id] = runner
+                return runner
+            }
+        }
+        throw .notFound("Plugin \(pluginID) does not serve merchant \(merchantID) now.")
+    }
+}

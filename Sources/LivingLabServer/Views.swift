@@ -1,0 +1,116 @@
+import Foundation
+import LivingLabCore
+import LivingLabStore
+import LivingLabTrials
+
+/// What the API shows of a protocol: the terms a merchant or a firm needs, without the coordinator's working state.
+struct ProtocolView: Codable, Sendable {
+    var id: String
+    var title: String
+    var hypothesis: String
+    var firm: String
+    var plugin: String
+    var pluginVersions: String
+    var state: TrialState
+    /// The version in force (the newest approved, else the newest).
+    var version: Int
+    var approved: Bool
+    var arms: [String]
+    var purposes: [String]
+    var dataCategories: [String]
+    var languages: [String]
+    var onWithdrawal: String
+
+    init(_ stored: StoredProtocol) {
+        let inForce = stored.approved ?? stored.latest
+        let definition = inForce.definition
+        id = stored.id
+        title = definition.title
+        hypothesis = definition.hypothesis
+        firm = definition.firm
+        plugin = definition.plugin.id
+        pluginVersions = definition.plugin.versions
+        state = stored.state
+        version = inForce.version
+        approved = inForce.approvedAt != nil
+        arms = definition.arms.map(\.name)
+        purposes = definition.consent.purposes
+        dataCategories = definition.consent.dataCategories
+        languages = definition.consent.documents.keys.sorted()
+        onWithdrawal = definition.onWithdrawal.rawValue
+    }
+}
+
+/// A firm's view of its trial's consents: counts only, never who.
+struct ConsentSummary: Codable, Sendable {
+    var protocolID: String
+    var counts: [String: Int]
+}
+
+/// `POST /v1/protocols/{id}/consents`.
+struct ConsentRequest: Codable, Sendable {
+    var merchant: String
+    /// The language of the document the merchant was shown.
+    var language: String
+    /// The SHA-256 (hex) of the document shown, as `GET …/document` gave it.
+    var documentSHA256: String
+    var purposes: [String]?
+}
+
+/// `POST /v1/protocols/{id}/withdrawals`.
+struct WithdrawalRequest: Codable, Sendable {
+    var merchant: String
+}
+
+/// One outcome of `POST /v1/protocols/{id}/outcomes`.
+struct OutcomeRow: Codable, Sendable {
+    var merchant: String
+    var metric: String
+    var value: Double
+    var unit: String?
+    var at: Date
+    /// The idempotency key: sending the same row again stores nothing twice.
+    var key: String
+    var source: String?
+}
+
+struct OutcomeBatchRequest: Codable, Sendable {
+    var outcomes: [OutcomeRow]
+}
+
+/// The per-row result of an outcome batch.
+struct OutcomeRowResult: Codable, Sendable {
+    var key: String
+    var result: String
+    var reason: String?
+    var storedValue: Double?
+
+    init(key: String, _ disposition: OutcomeDisposition) {
+        self.key = key
+        switch disposition {
+        case .stored: result = "stored"
+        case .duplicate: result = "already-stored"
+        case .conflict(let value):
+            result = "conflict"
+            storedValue = value
+        case .rejected(let denial):
+            result = "refused"
+            reason = denial.rawValue
+        }
+    }
+}
+
+struct OutcomeBatchResponse: Codable, Sendable {
+    var stored: Int
+    var alreadyStored: Int
+    var conflicts: Int
+    var refused: Int
+    var results: [OutcomeRowResult]
+}
+
+/// `POST /v1/feedback`.
+struct FeedbackRequest: Codable, Sendable {
+    var plugin: String
+    var text: String
+    var rating: Int?
+}
