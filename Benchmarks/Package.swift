@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "livinglab-benchmarks", targets: ["livinglab-benchmarks"]),
+        .executable(name: "livinglab-http-benchmark", targets: ["livinglab-http-benchmark"]),
         // A plugin whose handler the suite also calls directly, to price the C boundary.
         .library(name: "BenchEcho", type: .dynamic, targets: ["BenchEcho"]),
     ],
@@ -22,6 +23,8 @@ let package = Package(
         .package(path: ".."),
         .package(path: "../SDK"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -37,6 +40,19 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Sources/LivingLabBenchmarks",
+            swiftSettings: settings
+        ),
+        // The HTTP API under wrk, next to a bare Hummingbird route and the store's direct ingestion.
+        .executableTarget(
+            name: "livinglab-http-benchmark",
+            dependencies: [
+                .product(name: "LivingLabCore", package: "SDK"),
+                .product(name: "LivingLabStore", package: livingLab),
+                .product(name: "LivingLabTrials", package: livingLab),
+                .product(name: "LivingLabServer", package: livingLab),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         .target(name: "EchoHandler", dependencies: [.product(name: "LivingLabPluginKit", package: "SDK")], swiftSettings: settings),

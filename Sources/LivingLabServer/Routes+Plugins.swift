@@ -25,6 +25,7 @@ extension LabServer {
                 } catch {
                     self.state.metrics.count(pluginCall: true)
                     if error.code == .consentDenied {
+                        self.state.routes.withLock { _ = $0.removeValue(forKey: "\(pluginID)|\(merchantID)") }
                         self.state.metrics.count(refusal: "plugin-not-serving")
                         throw LabError.notFound("Plugin \(pluginID) does not serve merchant \(merchantID) now.")
                     }
@@ -37,11 +38,17 @@ extension LabServer {
     }
 
     /// The running trial whose plugin is `pluginID` and which enrolls `merchantID`, loaded once per server.
+    ///
+    /// The trial found for a plugin and a merchant is remembered; every call still goes through the placement rule
+    /// (``TrialRunner/call(_:request:)``), and a refusal forgets it.
     func runner(pluginID: String, merchantID: String) throws(LabError) -> TrialRunner {
+        let key = "\(pluginID)|\(merchantID)"
+        if let id = state.routes.withLock({ $0[key] }), let runner = state.runners.withLock({ $0[id] }) { return runner }
         for id in try store.protocolIDs() {
             let stored = try store.storedProtocol(id)
             guard stored.state == .running, stored.latest.definition.plugin.id == pluginID,
                   try !store.enrollments(protocolID: id, merchantID: merchantID).isEmpty else { continue }
+            state.routes.withLock { $0[key] = id }
             if let runner = state.runners.withLock({ $0[id] }) { return runner }
             let runner = try TrialRunner(store: store, protocolID: id)
             return state.runners.withLock { runners in

@@ -330,7 +330,9 @@ extension SQLiteLabStore {
     }
 
     public func consentGate() throws(LabError) -> ConsentIndex {
-        try read { db in try gateCache.withLock { cache in try cache.refresh(db); return cache.index } }
+        try changes.gate { () throws(LabError) in
+            try read { db in try gateCache.withLock { cache in try cache.refresh(db); return cache.index } }
+        }
     }
 
     /// The consent gate (invariant 1) for an outcome's kind of use: may `merchantID`'s data be used for `purpose` in

@@ -72,6 +72,10 @@ extension SQLiteLabStore {
 
     /// Every trial a merchant is enrolled in, with its state, the merchant's arm and the protocol in force.
     public func placements(of merchantID: String) throws(LabError) -> [TrialPlacement] {
+        try changes.placements(of: merchantID) { () throws(LabError) in try readPlacements(of: merchantID) }
+    }
+
+    private func readPlacements(of merchantID: String) throws(LabError) -> [TrialPlacement] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT enrollment.protocolID, enrollment.state AS enrollmentState, protocol.state AS trialState,

@@ -25,6 +25,8 @@ public final class SQLiteLabStore: LabStore {
     let consentPriority: ConsentPriority
     /// The database file's path, named in errors.
     let path: String
+    /// Notices commits from any connection, so per-request reads can be reused while nothing changed.
+    let changes: ChangeWatch
 
     /// Opens (creating if needed) the lab database described by `configuration`.
     public init(_ configuration: StoreConfiguration, logger: Logger = Logger(label: "livinglab.store")) throws(LabError) {
@@ -43,6 +45,7 @@ public final class SQLiteLabStore: LabStore {
             try Schema.checkRecognisable(configuration.path)
             pool = try DatabasePool(path: configuration.path, configuration: config)
             consentPriority = ConsentPriority(databasePath: configuration.path)
+            changes = try ChangeWatch(path: configuration.path)
             // GRDB switches WAL connections to synchronous=NORMAL after `prepareDatabase` runs; set it again on the
             // writer, the only connection that commits.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }

@@ -1,5 +1,5 @@
 import Foundation
-import LivingLabCore
+@testable import LivingLabCore
 import Testing
 
 @Suite("Audit chain and CSV files")
@@ -45,6 +45,30 @@ struct AuditAndFilesTests {
         #expect(entry.canonicalText == #"{"action":"outcome.batch","actor":"coordinator","at":"2027-02-24T08:13:09.122Z","details":{"Z":false,"big":1e+17,"flag":true,"neg":-7,"none":null,"note":"café \"quoted\" \\ back\nline\t\u0001","ratio":0.25,"rejected":{"withdrawn":1},"rows":[12,14],"stored":3,"é":"last key, not ASCII"},"seq":42,"subjects":["click-collect-2027","m07"]}"#)
         #expect(entry.hash == "e3bcf065be22808c2f0ca6dcedd71d0f15dee1ba544a31311c3b86e623d18c3d")
         #expect(entry.hash == SHA256.hex(entry.previousHash + "\n" + entry.canonicalText))
+    }
+
+    @Test("timestamps are read as Foundation's ISO 8601 styles read them, and impossible dates are left to them")
+    func timestampsReadAsFoundation() throws {
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        let whole = Date.ISO8601FormatStyle(timeZone: .gmt)
+        var generator = SystemRandomNumberGenerator()
+        var mismatches: [String] = []
+        for index in 0..<20_000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: 0...7_258_118_400_000, using: &generator)) / 1000)
+            let text = index % 2 == 0 ? fractional.format(date) : whole.format(date)
+            let expected = try (index % 2 == 0 ? fractional : whole).parse(text)
+            guard let fast = Timestamp.parseUTC(text), abs(fast.timeIntervalSince(expected)) < 1e-6 else {
+                mismatches.append("\(text): \(String(describing: Timestamp.parseUTC(text))) ≠ \(expected)")
+                continue
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        for text in ["2027-02-29T10:00:00Z", "2027-13-01T10:00:00Z", "2027-03-01T24:00:00Z", "2027-03-01T10:00:00+02:00",
+                     "2027-03-01T10:00:00.Z", "1969-12-31T23:59:59Z", "2027-03-01"] {
+            #expect(Timestamp.parseUTC(text) == nil, "\(text)")
+        }
+        #expect(try Timestamp.parse("2024-02-29T23:59:59.999Z") == Date(timeIntervalSince1970: 1_709_251_199.999))
+        #expect(throws: LabError.self) { try Timestamp.parse("2027-02-30T10:00:00Z") }
     }
 
     @Test("timestamps are written exactly as Foundation's ISO 8601 style writes them")

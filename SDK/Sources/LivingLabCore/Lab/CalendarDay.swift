@@ -136,6 +136,50 @@ public enum Timestamp {
         }
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS[.f…]Z`, read byte by byte; `nil` for any other form (Foundation reads those).
+    static func parseUTC(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count >= 20, bytes.count <= 40, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                  bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                  bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
+            func number(_ start: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in start..<(start + count) {
+                    let digit = Int(bytes[index]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                  let minute = number(14, 2), let second = number(17, 2), year >= 1970, (1...12).contains(month),
+                  hour < 24, minute < 60, second < 60 else { return nil }
+            let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            guard (1...monthDays[month - 1]).contains(day) else { return nil }
+            var fraction = 0.0
+            if bytes.count > 20 {
+                guard bytes[19] == UInt8(ascii: "."), bytes.count > 21 else { return nil }
+                var scale = 0.1
+                for index in 20..<(bytes.count - 1) {
+                    let digit = Int(bytes[index]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    fraction += Double(digit) * scale
+                    scale /= 10
+                }
+            }
+            // Days from civil: the inverse of civilDate(daysSince1970:).
+            let y = month <= 2 ? year - 1 : year
+            let era = y / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146_097 + dayOfEra - 719_468
+            let seconds = Double(days * 86_400 + hour * 3_600 + minute * 60 + second)
+            return Date(timeIntervalSince1970: seconds + fraction)
+        }
+    }
+
     /// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01 (days ≥ 0).
     static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
         // Counted in 400-year eras from 0000-03-01, so that the leap day ends a year.
@@ -152,7 +196,14 @@ public enum Timestamp {
 
     /// Parses an ISO 8601 timestamp or a plain day (read as midnight UTC).
     public static func parse(_ text: String) throws(LabError) -> Date {
+        // The form the lab writes (and most callers send) is read directly: Foundation's parse styles cost more than
+        // storing the outcome that carries the date.
+        if let date = parseUTC(text) { return date }
         let value = text.trimmed
+        // Foundation rolls an impossible day over (2027-02-30 reads as 2027-03-02): refuse it instead.
+        if value.count > 10, value.dropFirst(10).first == "T", (try? CalendarDay(String(value.prefix(10)))) == nil {
+            throw .invalid("`\(text)` is not a timestamp: \(value.prefix(10)) is not a day of the calendar.")
+        }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(value) { return date }
         if let date = try? Date.ISO8601FormatStyle().parse(value) { return date }
         if value.count == 10, let day = try? CalendarDay(value) { return day.startOfDay }
