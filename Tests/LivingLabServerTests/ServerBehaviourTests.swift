@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LabTestSupport
 import LivingLabCore
+import LivingLabStore
 import Testing
 
 @Suite("The HTTP API's answers")
@@ -76,6 +77,23 @@ struct ServerBehaviourTests {
             #expect((refused.object["detail"] as? String)?.contains("does not serve merchant m1") == true)
             let status = try await client.send(.get, "/v1/protocols/visits/consents", as: .merchant)
             #expect(status.text.contains("\"withdrawn\""))
+        }
+    }
+
+    @Test("a withdrawal recorded by another process stops the plugin before its next answer")
+    func withdrawalElsewhereStopsThePlugin() async throws {
+        try await ServerLab.shared.serve { client in
+            let plugin = "/v1/merchants/m1/plugins/org.livinglab.example.visitcounter/requests"
+            for _ in 0..<3 {
+                #expect(try await client.send(.post, plugin, as: .anonymous, json: #"{"action": "whoami"}"#).status == .ok)
+            }
+            // The CLI, say: its own store on the same file.
+            let other = try SQLiteLabStore(path: client.path, clock: ManualClock(client.now.addingTimeInterval(1)))
+            try other.withdrawConsent(merchantID: "m1", protocolID: "visits", channel: "cli", actor: "m1")
+            let refused = try await client.send(.post, plugin, as: .anonymous, json: #"{"action": "whoami"}"#)
+            #expect(refused.status == .notFound, "\(refused.text)")
+            #expect(try await client.send(.post, "/v1/merchants/m2/plugins/org.livinglab.example.visitcounter/requests",
+                                          as: .anonymous, json: #"{"action": "whoami"}"#).status == .ok)
         }
     }
 

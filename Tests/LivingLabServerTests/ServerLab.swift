@@ -76,7 +76,7 @@ final class ServerLab: Sendable {
         configuration.burst = burst
         let server = LabServer(store: store, configuration: configuration)
         return try await server.application().test(.live) { client in
-            try await body(ServerClient(client: client, bearers: bearers))
+            try await body(ServerClient(client: client, bearers: bearers, path: path, now: now))
         }
     }
 }
@@ -85,6 +85,9 @@ final class ServerLab: Sendable {
 struct ServerClient: Sendable {
     let client: any TestClientProtocol
     let bearers: [ServerLab.Caller: String]
+    /// The database the server runs on, for a second store (another process of the lab).
+    let path: String
+    let now: Date
 
     func send(_ method: HTTPRequest.Method, _ uri: String, as caller: ServerLab.Caller, json: String? = nil,
               headers extra: HTTPFields = [:]) async throws -> TestResponse {
