@@ -54,6 +54,7 @@ public struct LabServer: Sendable {
         addOperationalRoutes(to: router)
         addPeopleRoutes(to: router)
         addProtocolRoutes(to: router)
+        addTrialRoutes(to: router)
         addPluginRoutes(to: router)
         return router
     }

@@ -808,6 +808,277 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/v1/protocols/{protocol}/approval": {
+   "post": {
+    "operationId": "approveProtocol",
+    "summary": "A coordinator approves the newest version: it is in force from now on.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "protocol",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A protocol's id, e.g. click-collect-2027."
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Approved.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Protocol"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/protocols/{protocol}/enrollments": {
+   "post": {
+    "operationId": "enroll",
+    "summary": "A coordinator invites eligible merchants: a cohort, or a list.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "protocol",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A protocol's id, e.g. click-collect-2027."
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/EnrollmentRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "The enrollments made.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Enrollment"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/protocols/{protocol}/assignment": {
+   "post": {
+    "operationId": "assign",
+    "summary": "A coordinator draws and commits the arms (the protocol's design and seed unless given).",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "protocol",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A protocol's id, e.g. click-collect-2027."
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AssignmentRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "The committed assignment.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Assignment"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/protocols/{protocol}/state": {
+   "post": {
+    "operationId": "setTrialState",
+    "summary": "A coordinator starts, pauses or stops the trial.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "protocol",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A protocol's id, e.g. click-collect-2027."
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/TrialStateRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The trial after the change.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TrialChange"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
   "/v1/audit/verify": {
    "get": {
     "operationId": "verifyAudit",
@@ -1562,6 +1833,141 @@ enum OpenAPIDocument {
      "pluginID",
      "text",
      "at"
+    ]
+   },
+   "EnrollmentRequest": {
+    "type": "object",
+    "properties": {
+     "cohort": {
+      "type": "string"
+     },
+     "merchants": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    },
+    "required": []
+   },
+   "AssignmentRequest": {
+    "type": "object",
+    "properties": {
+     "design": {
+      "type": "string"
+     },
+     "seed": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "overrideReason": {
+      "type": "string"
+     }
+    },
+    "required": []
+   },
+   "Assignment": {
+    "type": "object",
+    "properties": {
+     "protocolID": {
+      "type": "string"
+     },
+     "design": {
+      "type": "string"
+     },
+     "seed": {
+      "type": "integer"
+     },
+     "draws": {
+      "type": "integer"
+     },
+     "assignments": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "merchant": {
+         "type": "string"
+        },
+        "arm": {
+         "type": "string"
+        }
+       },
+       "required": [
+        "merchant",
+        "arm"
+       ]
+      }
+     }
+    },
+    "required": [
+     "protocolID",
+     "design",
+     "seed",
+     "draws",
+     "assignments"
+    ]
+   },
+   "TrialStateRequest": {
+    "type": "object",
+    "properties": {
+     "state": {
+      "type": "string",
+      "enum": [
+       "running",
+       "paused",
+       "stopped"
+      ]
+     }
+    },
+    "required": [
+     "state"
+    ]
+   },
+   "TrialChange": {
+    "type": "object",
+    "properties": {
+     "protocolID": {
+      "type": "string"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "draft",
+       "approved",
+       "running",
+       "paused",
+       "stopped"
+      ]
+     },
+     "merchants": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "plugin": {
+      "type": "string"
+     },
+     "activated": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "refused": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     }
+    },
+    "required": [
+     "protocolID",
+     "state",
+     "merchants",
+     "activated",
+     "refused"
     ]
    },
    "AuditVerification": {

@@ -52,6 +52,15 @@ struct AuthorizationMatrixTests {
             expected:                                                 [200, 200, 404, 403, 404, 403, 401, 401, 401]),
         Row(method: .get, path: "/v1/protocols/visits/report", expected: [200, 200, 404, 200, 404, 403, 401, 401, 401]),
         Row(method: .get, path: "/v1/protocols/other/report", expected:  [200, 200, 404, 404, 200, 404, 401, 401, 401]),
+        // The coordinator's control of a trial. `other` is approved with m5 assigned and running; `visits` is running.
+        // `visits` has no new version to approve: the coordinator passes the role check and meets the rule (409).
+        Row(method: .post, path: "/v1/protocols/visits/approval", expected: [409, 403, 403, 403, 403, 403, 401, 401, 401]),
+        Row(method: .post, path: "/v1/protocols/visits/enrollments", json: #"{"merchants": ["m5"]}"#,
+            expected:                                                 [201, 403, 403, 403, 403, 403, 401, 401, 401]),
+        Row(method: .post, path: "/v1/protocols/visits/assignment", json: #"{"overrideReason": "redraw for the matrix"}"#,
+            expected:                                                 [201, 403, 403, 403, 403, 403, 401, 401, 401]),
+        Row(method: .post, path: "/v1/protocols/visits/state", json: #"{"state": "paused"}"#,
+            expected:                                                 [200, 403, 403, 403, 403, 403, 401, 401, 401]),
         Row(method: .get, path: "/v1/audit/verify", expected:         [200, 403, 403, 403, 403, 403, 401, 401, 401]),
         Row(method: .post, path: "/v1/feedback", json: #"{"plugin": "org.livinglab.example.visitcounter", "text": "Très simple."}"#,
             expected:                                                 [403, 403, 403, 201, 201, 201, 401, 401, 401]),

@@ -97,6 +97,22 @@ struct ServerBehaviourTests {
         }
     }
 
+    @Test("a coordinator pauses a trial over HTTP, and its plugin stops serving until it runs again")
+    func pauseAndResume() async throws {
+        try await ServerLab.shared.serve { client in
+            let plugin = "/v1/merchants/m1/plugins/org.livinglab.example.visitcounter/requests"
+            #expect(try await client.send(.post, plugin, as: .anonymous, json: #"{"action": "whoami"}"#).status == .ok)
+            let paused = try await client.send(.post, "/v1/protocols/visits/state", as: .coordinator, json: #"{"state": "paused"}"#)
+            #expect(paused.status == .ok && paused.object["state"] as? String == "paused", "\(paused.text)")
+            #expect(try await client.send(.post, plugin, as: .anonymous, json: #"{"action": "whoami"}"#).status == .notFound)
+            let resumed = try await client.send(.post, "/v1/protocols/visits/state", as: .coordinator, json: #"{"state": "running"}"#)
+            #expect(resumed.status == .ok, "\(resumed.text)")
+            #expect(try await client.send(.post, plugin, as: .anonymous, json: #"{"action": "whoami"}"#).status == .ok)
+            let wrong = try await client.send(.post, "/v1/protocols/visits/state", as: .coordinator, json: #"{"state": "finished"}"#)
+            #expect(wrong.status == .badRequest && wrong.object["field"] as? String == "state")
+        }
+    }
+
     @Test("the consent document names its SHA-256, and a consent naming it is recorded with its language")
     func consentWithDocument() async throws {
         try await ServerLab.shared.serve { client in
