@@ -25,22 +25,12 @@ struct AccessMiddleware: RouterMiddleware {
             }
             let text = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             let server = self.server
-            let principal = try await server.blocking { () throws -> Principal in
-                let principal = try server.lab(nil).authenticate(bearer: text)
-                let now = server.store.now()
-                let due = server.state.tokenUse.withLock { notes -> Bool in
-                    if let last = notes[principal.tokenID], now.timeIntervalSince(last) < 60 { return false }
-                    notes[principal.tokenID] = now
-                    return true
-                }
-                if due { try server.store.noteAccessTokenUse(id: principal.tokenID, at: now) }
-                return principal
-            }
+            let principal = try await server.blocking { try server.lab(nil).authenticate(bearer: text) }
             context.principal = principal
             caller = "token \(principal.tokenID)"
         }
         if let wait = server.state.limiter.admit(caller) {
-            server.state.metrics.count(limited: true)
+            server.state.metrics.countRateLimited()
             throw Problem(status: .tooManyRequests, code: "too-many-requests",
                           detail: "Too many requests from this caller: wait \(wait) s and try again.", retryAfter: wait)
         }

@@ -87,15 +87,13 @@ public struct LabServer: Sendable {
     }
 }
 
-/// What the server keeps between requests: counters, the rate limiter, the running plugins, token-use notes.
+/// What the server keeps between requests: counters, the rate limiter, the running plugins.
 final class ServerState: Sendable {
     let metrics = ServerMetrics()
     let limiter: RateLimiter
     let runners = Mutex<[String: TrialRunner]>([:])
     /// The trial that serves each `plugin|merchant` pair, as last found.
     let routes = Mutex<[String: String]>([:])
-    /// When each token's use was last written to the store: at most once a minute each.
-    let tokenUse = Mutex<[String: Date]>([:])
 
     init(limiter: RateLimiter) { self.limiter = limiter }
 }

@@ -40,7 +40,7 @@ final class ServerMetrics: Sendable {
             if failed { $0.pluginFailures += 1 }
         }
     }
-    func count(limited: Bool) { counts.withLock { $0.rateLimited += 1 } }
+    func countRateLimited() { counts.withLock { $0.rateLimited += 1 } }
 
     /// The Prometheus text exposition (version 0.0.4).
     func text() -> String {

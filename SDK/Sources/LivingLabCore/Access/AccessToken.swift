@@ -134,7 +134,7 @@ public enum BearerToken {
         var generator = SystemRandomNumberGenerator()
         let idBytes = (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let id = idBytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let id = idBytes.hexString
         let secret = Data(secretBytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
