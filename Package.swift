@@ -109,7 +109,8 @@ let package = Package(
             name: "LivingLabServerTests",
             dependencies: ["LivingLabServer", "LivingLabTrials", "LivingLabStore", core, "LabTestSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "LivingLabCLITests",

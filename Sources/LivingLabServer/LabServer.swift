@@ -51,8 +51,10 @@ public struct LabServer: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: state.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AccessMiddleware(server: self))
+        router.add(middleware: ReplayMiddleware(server: self))
         addOperationalRoutes(to: router)
         addPeopleRoutes(to: router)
+        addCoordinationRoutes(to: router)
         addProtocolRoutes(to: router)
         addTrialRoutes(to: router)
         addPluginRoutes(to: router)
@@ -94,6 +96,8 @@ final class ServerState: Sendable {
     let runners = Mutex<[String: TrialRunner]>([:])
     /// The trial that serves each `plugin|merchant` pair, as last found.
     let routes = Mutex<[String: String]>([:])
+    /// The `token|Idempotency-Key` pairs whose first request is being answered now.
+    let answering = Mutex<Set<String>>([])
 
     init(limiter: RateLimiter) { self.limiter = limiter }
 }

@@ -309,11 +309,79 @@ enum OpenAPIDocument {
      "404": {
       "$ref": "#/components/responses/404"
      },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
      "413": {
       "$ref": "#/components/responses/413"
      },
      "422": {
       "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    },
+    "parameters": [
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
+     }
+    ]
+   },
+   "get": {
+    "operationId": "listFeedback",
+    "summary": "Feedback with its answers: all for a coordinator, on its own plugins for a firm (without authors), their own for a merchant or sponsor.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "plugin",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Only feedback on this plugin."
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/FeedbackThread"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
      },
      "429": {
       "$ref": "#/components/responses/429"
@@ -357,6 +425,86 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/503"
      }
     }
+   },
+   "post": {
+    "operationId": "applyProtocol",
+    "summary": "A coordinator creates a protocol from its YAML, or amends it: the diff and whether it is material.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ProtocolApplyRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Amended or unchanged.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ProtocolApplyResult"
+        }
+       }
+      }
+     },
+     "201": {
+      "description": "Created (version 1, a draft).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ProtocolApplyResult"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    },
+    "parameters": [
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
+     }
+    ]
    }
   },
   "/v1/protocols/{protocol}": {
@@ -538,6 +686,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "requestBody": {
@@ -609,6 +767,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "requestBody": {
@@ -644,6 +812,9 @@ enum OpenAPIDocument {
      "404": {
       "$ref": "#/components/responses/404"
      },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
      "413": {
       "$ref": "#/components/responses/413"
      },
@@ -677,6 +848,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "requestBody": {
@@ -826,6 +1007,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "responses": {
@@ -838,6 +1029,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
      },
      "401": {
       "$ref": "#/components/responses/401"
@@ -881,6 +1075,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "requestBody": {
@@ -955,6 +1159,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "requestBody": {
@@ -1026,6 +1240,16 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
      }
     ],
     "requestBody": {
@@ -1173,6 +1397,541 @@ enum OpenAPIDocument {
      },
      "404": {
       "$ref": "#/components/responses/404"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/cohorts": {
+   "get": {
+    "operationId": "listCohorts",
+    "summary": "A coordinator reads the cohorts with their members.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Cohort"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createCohort",
+    "summary": "A coordinator creates a cohort from a criteria expression or a list of merchants.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CohortRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Created.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Cohort"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    },
+    "parameters": [
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
+     }
+    ]
+   }
+  },
+  "/v1/cohorts/{cohort}": {
+   "get": {
+    "operationId": "showCohort",
+    "summary": "A coordinator reads one cohort.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "cohort",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A cohort's name."
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Cohort"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/protocols/{protocol}/history": {
+   "get": {
+    "operationId": "protocolHistory",
+    "summary": "A protocol's versions and amendments.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "protocol",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A protocol's id, e.g. click-collect-2027."
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/ProtocolVersion"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/protocols/{protocol}/consent-events": {
+   "get": {
+    "operationId": "consentEvents",
+    "summary": "The consent ledger, event by event: all of it for a coordinator, their own for a merchant.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "protocol",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A protocol's id, e.g. click-collect-2027."
+     },
+     {
+      "name": "merchant",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Only this merchant's events."
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/ConsentEvent"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/shocks": {
+   "get": {
+    "operationId": "listShocks",
+    "summary": "Dated events on the street (tram works, strikes, holidays).",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Shock"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   },
+   "post": {
+    "operationId": "recordShock",
+    "summary": "A coordinator records a shock on some street segments.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ShockRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Recorded.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Shock"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
+     },
+     "413": {
+      "$ref": "#/components/responses/413"
+     },
+     "422": {
+      "$ref": "#/components/responses/422"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    },
+    "parameters": [
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
+     }
+    ]
+   }
+  },
+  "/v1/merchants/{merchant}/invitations": {
+   "get": {
+    "operationId": "invitations",
+    "summary": "The trials a merchant is invited to, and what they can do about each now.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "merchant",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "A merchant's id, e.g. m04."
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Invitation"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "429": {
+      "$ref": "#/components/responses/429"
+     },
+     "503": {
+      "$ref": "#/components/responses/503"
+     }
+    }
+   }
+  },
+  "/v1/feedback/{feedback}/answers": {
+   "post": {
+    "operationId": "answerFeedback",
+    "summary": "The firm whose plugin it is about, or a coordinator, answers a piece of feedback.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "feedback",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The feedback's id, e.g. 3."
+     },
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^[!-~]{1,200}$"
+      },
+      "description": "Sending the same request again with the same key gets the first answer (header Idempotent-Replayed: true) without doing it twice; the same key with another request is refused with 409. Kept a day."
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/AnswerRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Recorded.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FeedbackAnswer"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/400"
+     },
+     "401": {
+      "$ref": "#/components/responses/401"
+     },
+     "403": {
+      "$ref": "#/components/responses/403"
+     },
+     "404": {
+      "$ref": "#/components/responses/404"
+     },
+     "409": {
+      "$ref": "#/components/responses/409"
      },
      "413": {
       "$ref": "#/components/responses/413"
@@ -2005,6 +2764,421 @@ enum OpenAPIDocument {
    },
    "PluginAnswer": {
     "description": "The plugin's answer, as JSON."
+   },
+   "Cohort": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "criteria": {
+      "type": "string"
+     },
+     "merchantIDs": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time"
+     }
+    },
+    "required": [
+     "name",
+     "merchantIDs",
+     "createdAt"
+    ]
+   },
+   "CohortRequest": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "where": {
+      "type": "string"
+     },
+     "merchants": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "ProtocolApplyRequest": {
+    "type": "object",
+    "properties": {
+     "yaml": {
+      "type": "string",
+      "description": "The protocol as YAML, as in Examples/bordeaux/protocols."
+     },
+     "documents": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      },
+      "description": "The consent documents' texts by language: one for each document the YAML names."
+     },
+     "reason": {
+      "type": "string",
+      "description": "Why the protocol changes (required for an amendment)."
+     }
+    },
+    "required": [
+     "yaml",
+     "documents"
+    ]
+   },
+   "ProtocolChange": {
+    "type": "object",
+    "properties": {
+     "field": {
+      "type": "string"
+     },
+     "before": {
+      "type": "string"
+     },
+     "after": {
+      "type": "string"
+     },
+     "material": {
+      "type": "boolean"
+     }
+    },
+    "required": [
+     "field",
+     "before",
+     "after",
+     "material"
+    ]
+   },
+   "ProtocolApplyResult": {
+    "type": "object",
+    "properties": {
+     "kind": {
+      "type": "string",
+      "enum": [
+       "created",
+       "amended",
+       "unchanged"
+      ]
+     },
+     "protocolID": {
+      "type": "string"
+     },
+     "version": {
+      "type": "integer"
+     },
+     "material": {
+      "type": "boolean"
+     },
+     "changes": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/ProtocolChange"
+      }
+     }
+    },
+    "required": [
+     "kind",
+     "protocolID",
+     "version",
+     "material",
+     "changes"
+    ]
+   },
+   "ProtocolVersion": {
+    "type": "object",
+    "properties": {
+     "version": {
+      "type": "integer"
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "material": {
+      "type": "boolean"
+     },
+     "approvedAt": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "reason": {
+      "type": "string"
+     },
+     "documentSHA256": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     }
+    },
+    "required": [
+     "version",
+     "createdAt",
+     "material",
+     "documentSHA256"
+    ]
+   },
+   "Shock": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string"
+     },
+     "segments": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "period": {
+      "type": "object",
+      "properties": {
+       "start": {
+        "type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+       },
+       "end": {
+        "type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+       }
+      },
+      "required": [
+       "start",
+       "end"
+      ]
+     },
+     "description": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "kind",
+     "segments",
+     "period",
+     "description"
+    ]
+   },
+   "ShockRequest": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string"
+     },
+     "segments": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "start": {
+      "type": "string",
+      "description": "The first day, YYYY-MM-DD."
+     },
+     "end": {
+      "type": "string",
+      "description": "The last day, YYYY-MM-DD."
+     },
+     "description": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "kind",
+     "segments",
+     "start",
+     "end"
+    ]
+   },
+   "Invitation": {
+    "type": "object",
+    "properties": {
+     "protocolID": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "plugin": {
+      "type": "string"
+     },
+     "firm": {
+      "type": "string"
+     },
+     "trialState": {
+      "type": "string",
+      "enum": [
+       "draft",
+       "approved",
+       "enrolling",
+       "running",
+       "paused",
+       "stopped"
+      ]
+     },
+     "enrollment": {
+      "type": "string",
+      "enum": [
+       "invited",
+       "consented",
+       "assigned",
+       "active",
+       "withdrawn",
+       "completed"
+      ]
+     },
+     "consent": {
+      "type": "string",
+      "enum": [
+       "active",
+       "needs-renewal",
+       "withdrawn",
+       "expired",
+       "none"
+      ]
+     },
+     "version": {
+      "type": "integer"
+     },
+     "approved": {
+      "type": "boolean"
+     },
+     "languages": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "action": {
+      "type": "string",
+      "enum": [
+       "consent",
+       "renew",
+       "withdraw"
+      ],
+      "description": "What the merchant can do now; absent when nothing."
+     }
+    },
+    "required": [
+     "protocolID",
+     "title",
+     "plugin",
+     "firm",
+     "trialState",
+     "enrollment",
+     "consent",
+     "version",
+     "approved",
+     "languages"
+    ]
+   },
+   "FeedbackAnswer": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "feedbackID": {
+      "type": "integer"
+     },
+     "authorKind": {
+      "type": "string",
+      "enum": [
+       "firm",
+       "coordinator"
+      ]
+     },
+     "authorID": {
+      "type": "string"
+     },
+     "text": {
+      "type": "string"
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     }
+    },
+    "required": [
+     "feedbackID",
+     "authorKind",
+     "authorID",
+     "text",
+     "at"
+    ]
+   },
+   "FeedbackThread": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "pluginID": {
+      "type": "string"
+     },
+     "authorKind": {
+      "type": "string",
+      "enum": [
+       "merchant",
+       "sponsor"
+      ]
+     },
+     "authorID": {
+      "type": "string",
+      "description": "Withheld from firms."
+     },
+     "text": {
+      "type": "string"
+     },
+     "rating": {
+      "type": "integer"
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "answers": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/FeedbackAnswer"
+      }
+     }
+    },
+    "required": [
+     "id",
+     "pluginID",
+     "authorKind",
+     "text",
+     "at",
+     "answers"
+    ]
+   },
+   "AnswerRequest": {
+    "type": "object",
+    "properties": {
+     "text": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "text"
+    ]
    }
   },
   "responses": {

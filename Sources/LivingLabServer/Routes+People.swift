@@ -18,6 +18,30 @@ extension LabServer {
             let lab = self.lab(principal)
             return try APIJSON.response(try await self.blocking { try lab.merchantProfile(id, visibleTo: principal) })
         }
+        router.get("/v1/merchants/{merchant}/invitations") { _, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.parameter("merchant")
+            let lab = self.lab(principal)
+            return try APIJSON.response(try await self.blocking { try lab.invitations(of: id, visibleTo: principal) })
+        }
+        router.get("/v1/feedback") { request, context in
+            let principal = try context.requirePrincipal()
+            let plugin = request.uri.queryParameters.get("plugin")
+            let lab = self.lab(principal)
+            return try APIJSON.response(try await self.blocking { try lab.feedback(visibleTo: principal, pluginID: plugin) })
+        }
+        router.post("/v1/feedback/{feedback}/answers") { request, context in
+            let principal = try context.requirePrincipal()
+            let text = try context.parameter("feedback")
+            guard let id = Int64(text), id > 0 else {
+                throw Problem(status: .badRequest, code: "invalid-input",
+                              detail: "`\(text)` is not a feedback number: use the `id` that GET /v1/feedback gives.", field: "feedback")
+            }
+            let body = try await APIJSON.decode(AnswerRequest.self, from: request, context: context)
+            let lab = self.lab(principal)
+            let answer = try await self.blocking { try lab.answerFeedback(id, text: body.text, as: principal) }
+            return try APIJSON.response(answer, status: .created)
+        }
         router.post("/v1/feedback") { request, context in
             let principal = try context.requirePrincipal()
             let body = try await APIJSON.decode(FeedbackRequest.self, from: request, context: context)
@@ -36,4 +60,9 @@ extension LabServer {
             return try APIJSON.response(feedback, status: .created)
         }
     }
+}
+
+/// `POST /v1/feedback/{id}/answers`.
+struct AnswerRequest: Codable, Sendable {
+    var text: String
 }

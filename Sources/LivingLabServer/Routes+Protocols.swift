@@ -53,6 +53,15 @@ extension LabServer {
                 }
             }
         }
+        router.get("/v1/protocols/{protocol}/consent-events") { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.parameter("protocol")
+            let merchant = request.uri.queryParameters.get("merchant")
+            let lab = self.lab(principal)
+            return try APIJSON.response(try await self.blocking {
+                try lab.consentHistory(protocolID: id, merchantID: merchant, visibleTo: principal)
+            })
+        }
         router.post("/v1/protocols/{protocol}/consents") { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.parameter("protocol")

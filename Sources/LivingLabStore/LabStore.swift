@@ -10,9 +10,9 @@ import LivingLabCore
 ///
 /// The seam is split by what its callers do with it: ``LabDirectory`` (who is in the lab), ``TrialRegistry``
 /// (protocols, enrollments, assignments), ``ConsentLedger``, ``OutcomeLog``, ``PluginRegistry``, ``AuditLog`` and
-/// ``AccessTokenRegistry``.
+/// ``AccessTokenRegistry``, and the API's ``ReplayLog``.
 public protocol LabStore: LabDirectory, TrialRegistry, ConsentLedger, OutcomeLog, PluginRegistry, AuditLog,
-    AccessTokenRegistry {}
+    AccessTokenRegistry, ReplayLog {}
 
 /// The clock every store stamps its writes with.
 public protocol LabClocked: AnyObject, Sendable {
@@ -63,6 +63,11 @@ public protocol LabDirectory: LabClocked {
     func addFeedback(_ feedback: Feedback, actor: String) throws(LabError) -> Feedback
     /// Feedback, optionally on one plugin.
     func feedback(pluginID: String?) throws(LabError) -> [Feedback]
+    /// Records an answer to a piece of feedback (`not-found` when there is no such feedback).
+    @discardableResult
+    func addFeedbackAnswer(_ answer: FeedbackAnswer, actor: String) throws(LabError) -> FeedbackAnswer
+    /// The answers to one piece of feedback, or (`nil`) to all, oldest first.
+    func feedbackAnswers(feedbackID: Int64?) throws(LabError) -> [FeedbackAnswer]
 }
 
 /// Experiment protocols with their versions and trial state, enrollments and committed assignments.
@@ -169,6 +174,44 @@ public protocol AccessTokenRegistry: LabClocked {
     func revokeAccessToken(id: String, actor: String) throws(LabError) -> AccessToken
     /// Notes that a token was used at `date`; the audit log gets an entry for its first use in each hour.
     func noteAccessTokenUse(id: String, at date: Date) throws(LabError)
+}
+
+/// The responses the API gave to requests sent with an `Idempotency-Key`, so that a client retrying after a lost
+/// answer gets the same answer, and nothing is done twice.
+///
+/// It is a record of answers, not of the lab's facts (those are in the other registries and audited there), so its
+/// writes are not audited, and entries older than a day are forgotten.
+public protocol ReplayLog: LabClocked {
+    /// The response stored for a caller's key, if any.
+    func storedResponse(caller: String, key: String) throws(LabError) -> StoredResponse?
+    /// Stores a response unless one is already stored for its caller and key, and forgets those older than a day.
+    func storeResponse(_ response: StoredResponse) throws(LabError)
+}
+
+/// A response kept for replay: who asked, with which key, for what (the SHA-256 of method, path and body), and the
+/// answer.
+public struct StoredResponse: Sendable, Hashable {
+    /// The caller: a token's id.
+    public var caller: String
+    public var key: String
+    public var requestSHA256: String
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+    public var at: Date
+
+    public init(caller: String, key: String, requestSHA256: String, status: Int, contentType: String, body: [UInt8], at: Date) {
+        self.caller = caller
+        self.key = key
+        self.requestSHA256 = requestSHA256
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.at = at
+    }
+
+    /// How long a response is kept.
+    public static let retention: TimeInterval = 24 * 3600
 }
 
 // The defaulted forms callers use.

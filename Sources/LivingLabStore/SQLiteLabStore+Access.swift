@@ -69,3 +69,31 @@ extension SQLiteLabStore {
                     lastUsedAt: (row["lastUsedAt"] as Int64?).map(Date.init(milliseconds:)))
     }
 }
+
+// MARK: - Responses kept for replay
+
+extension SQLiteLabStore {
+    /// The response stored for a caller's idempotency key, if any.
+    public func storedResponse(caller: String, key: String) throws(LabError) -> StoredResponse? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM replayedResponse WHERE caller = ? AND key = ?", arguments: [caller, key]).map { row in
+                StoredResponse(caller: row["caller"], key: row["key"], requestSHA256: row["requestSHA256"], status: row["status"],
+                               contentType: row["contentType"], body: [UInt8](row["body"] as Data), at: Date(milliseconds: row["at"]))
+            }
+        }
+    }
+
+    /// Stores a response unless one is kept for its caller and key, and forgets those older than a day.
+    public func storeResponse(_ response: StoredResponse) throws(LabError) {
+        try write(changesTrials: false) { db in
+            try db.execute(sql: "DELETE FROM replayedResponse WHERE at < ?",
+                           arguments: [response.at.addingTimeInterval(-StoredResponse.retention).milliseconds])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO replayedResponse (caller, key, requestSHA256, status, contentType, body, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [response.caller, response.key, response.requestSHA256, response.status, response.contentType,
+                                  Data(response.body), response.at.roundedToMilliseconds.milliseconds])
+        }
+    }
+}
+

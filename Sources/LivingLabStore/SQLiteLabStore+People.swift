@@ -288,4 +288,35 @@ extension SQLiteLabStore {
             }
         }
     }
+
+    /// Records an answer to a piece of feedback.
+    @discardableResult
+    public func addFeedbackAnswer(_ answer: FeedbackAnswer, actor: String) throws(LabError) -> FeedbackAnswer {
+        try answer.validate()
+        return try write(changesTrials: false) { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM feedback WHERE id = ?", arguments: [answer.feedbackID]) == true else {
+                throw LabError.notFound("There is no feedback \(answer.feedbackID): list it with `livinglab feedback list`.")
+            }
+            try db.execute(sql: "INSERT INTO feedbackAnswer (feedbackID, authorKind, authorID, text, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [answer.feedbackID, answer.authorKind.rawValue, answer.authorID, answer.text,
+                                       answer.at.roundedToMilliseconds.milliseconds])
+            var stored = answer
+            stored.id = db.lastInsertedRowID
+            try audit(db, actor: actor, action: "feedback.answer", subjects: [answer.authorID],
+                      details: ["feedback": .number(Double(answer.feedbackID)), "answer": .number(Double(db.lastInsertedRowID))])
+            return stored
+        }
+    }
+
+    /// The answers to one piece of feedback, or to all, oldest first.
+    public func feedbackAnswers(feedbackID: Int64?) throws(LabError) -> [FeedbackAnswer] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feedbackAnswer WHERE ?1 IS NULL OR feedbackID = ?1 ORDER BY at, id",
+                             arguments: [feedbackID]).map { row in
+                FeedbackAnswer(id: row["id"], feedbackID: row["feedbackID"],
+                               authorKind: FeedbackAnswer.AuthorKind(rawValue: row["authorKind"]) ?? .coordinator,
+                               authorID: row["authorID"], text: row["text"], at: Date(milliseconds: row["at"]))
+            }
+        }
+    }
 }

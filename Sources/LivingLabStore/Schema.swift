@@ -222,6 +222,28 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'access tokens are revoked, never deleted'); END;
                 """)
         }
+        migrator.registerMigration("v6 answers to feedback, API responses kept for replay") { db in
+            try db.execute(sql: """
+                CREATE TABLE feedbackAnswer (
+                    id INTEGER PRIMARY KEY,
+                    feedbackID INTEGER NOT NULL REFERENCES feedback(id),
+                    authorKind TEXT NOT NULL CHECK (authorKind IN ('firm', 'coordinator')),
+                    authorID TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    at INTEGER NOT NULL);
+                CREATE INDEX feedbackAnswerByFeedback ON feedbackAnswer(feedbackID);
+                CREATE TABLE replayedResponse (
+                    caller TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    requestSHA256 TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    contentType TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (caller, key));
+                CREATE INDEX replayedResponseByAge ON replayedResponse(at);
+                """)
+        }
         return migrator
     }
 

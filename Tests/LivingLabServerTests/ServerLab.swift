@@ -9,10 +9,13 @@ import LivingLabServer
 import LivingLabStore
 import LivingLabTrials
 import NIOCore
+import Yams
 
 /// A lab with a running trial behind a live server: the C visit counter serves the trial `visits` (m1 and m2 in
 /// treatment, m3 and m4 in control, m6 invited), firm `livinglab-examples` runs it, firm `panier-malin` runs nothing,
 /// m5 is in another trial only, sponsor s1 is paired with m1. Tokens exist for each, plus one expired and one revoked.
+/// Cohort `pilots` holds m1 and m2; shock `works` hits segment A; feedback 1 is m1's on the visit counter, feedback 2
+/// m5's on a plugin no firm of the lab ships.
 ///
 /// The lab is built once per test process; each ``serve(_:)`` runs a server on a fresh copy of its database, so that
 /// what one request writes never changes another's answer.
@@ -34,6 +37,8 @@ final class ServerLab: Sendable {
     let bearers: [Caller: String]
     let now: Date
     let documentSHA256: String
+    /// A `POST /v1/protocols` body creating protocol `visits-2`, a copy of `visits`.
+    let newProtocolJSON: String
 
     private init() throws {
         let lab = try LabWithCPlugin()
@@ -53,6 +58,17 @@ final class ServerLab: Sendable {
         let revoked = try living.createToken(role: .coordinator, subject: nil, lifetime: nil)
         _ = try living.revokeToken(revoked.token.id)
         bearers[.revoked] = revoked.bearer
+        try lab.store.createCohort(name: "pilots", merchantIDs: ["m1", "m2"], actor: "c")
+        try lab.store.addShock(Shock(id: "works", kind: "tram-works", segments: ["A"],
+                                     period: DayRange(start: try CalendarDay("2027-01-10"), end: try CalendarDay("2027-02-10"))),
+                               actor: "c")
+        _ = try living.recordFeedback(author: "m1", kind: .merchant, pluginID: LabWithCPlugin.pluginID, text: "Simple.", rating: 4)
+        _ = try living.recordFeedback(author: "m5", kind: .merchant, pluginID: "org.elsewhere.widget", text: "Lent.", rating: nil)
+        var copy = try lab.store.storedProtocol("visits").latest.definition
+        copy.id = "visits-2"
+        let documents = copy.consent.documents
+        let body: [String: Any] = ["yaml": try YAMLEncoder().encode(copy), "documents": documents]
+        newProtocolJSON = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         lab.clock.advance(by: 120)
         documentSHA256 = try living.consentDocument(protocolID: "visits", language: "fr").sha256
         // Everything in the main file, so that a copy of it is the whole lab.

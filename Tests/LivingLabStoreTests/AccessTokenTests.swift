@@ -53,4 +53,44 @@ struct AccessTokenTests {
         #expect(unknown?.code == .notFound)
         #expect(try lab.store.accessTokens().isEmpty)
     }
+
+    @Test("a kept response is found by its caller and key only, the first one stays, and a day-old one is forgotten", arguments: StoreKind.allCases)
+    func keptResponses(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
+        func response(_ caller: String, _ key: String, _ body: String) -> StoredResponse {
+            StoredResponse(caller: caller, key: key, requestSHA256: SHA256.hex(body), status: 201, contentType: "application/json",
+                           body: Array(body.utf8), at: lab.store.now())
+        }
+        try lab.store.storeResponse(response("t1", "k", "first"))
+        try lab.store.storeResponse(response("t1", "k", "second"))
+        #expect(try lab.store.storedResponse(caller: "t1", key: "k").map { String(decoding: $0.body, as: UTF8.self) } == "first")
+        #expect(try lab.store.storedResponse(caller: "t2", key: "k") == nil)
+        #expect(try lab.reopen().storedResponse(caller: "t1", key: "k")?.status == 201)
+        lab.tick(StoredResponse.retention + 1)
+        try lab.store.storeResponse(response("t2", "other", "later"))
+        #expect(try lab.store.storedResponse(caller: "t1", key: "k") == nil)
+        #expect(try lab.store.storedResponse(caller: "t2", key: "other") != nil)
+    }
+
+    @Test("an answer to feedback is kept with it and audited; an answer to feedback that does not exist is refused", arguments: StoreKind.allCases)
+    func feedbackAnswers(kind: StoreKind) throws {
+        let lab = try TestLab(kind: kind)
+        let living = LivingLab(store: lab.store, actor: "coord")
+        let feedback = try living.recordFeedback(author: "m1", kind: .merchant, pluginID: "fr.livinglab.click-and-collect",
+                                                 text: "Trop de clics.", rating: 2)
+        let id = try #require(feedback.id)
+        let answer = try living.answerFeedback(id, text: "Un bouton de moins en 1.3.", firmID: "panier-malin")
+        #expect(answer.authorKind == .firm)
+        #expect(try lab.store.feedbackAnswers(feedbackID: id).map(\.text) == ["Un bouton de moins en 1.3."])
+        #expect(try lab.store.auditEntries().last?.action == "feedback.answer")
+        let missing = #expect(throws: LabError.self) { try living.answerFeedback(id + 100, text: "?", firmID: nil) }
+        #expect(missing?.code == .notFound)
+        let notTheirs = #expect(throws: LabError.self) { try living.answerFeedback(id, text: "?", firmID: "another-firm") }
+        #expect(notTheirs?.code == .notFound)
+        let tooLong = #expect(throws: LabError.self) {
+            try living.answerFeedback(id, text: String(repeating: "a", count: InputLimits.freeTextLength + 1), firmID: nil)
+        }
+        #expect(tooLong?.code == .invalidInput)
+        #expect(try lab.store.feedbackAnswers(feedbackID: nil).count == 1)
+    }
 }

@@ -27,6 +27,17 @@ public enum LabFiles {
         return definition
     }
 
+    /// Reads a protocol sent as YAML text with its consent documents' texts by language (as the API receives it): each
+    /// document the YAML names must be among `documents`.
+    public static func protocolDefinition(yaml text: String, documents: [String: String]) throws -> ExperimentProtocol {
+        var definition = try decodeYAML(ExperimentProtocol.self, text: text, path: "The protocol YAML")
+        for language in definition.consent.documents.keys.sorted() where documents[language] == nil {
+            throw LabError.invalid("The protocol names a `\(language)` consent document: send its text in `documents.\(language)`.")
+        }
+        definition.consent.documents = documents
+        return definition
+    }
+
     /// Decodes a YAML file, turning decoding errors into messages that name the field and the fix.
     ///
     /// The file is bounded before it is decoded (``InputLimits``): its size, how deep it nests, and how many nodes it

@@ -98,6 +98,46 @@ extension LivingLab {
         return try merchantProfile(id)
     }
 
+    /// The trials a merchant is invited to or takes part in, with what they can do about each now; for the merchant,
+    /// a paired sponsor and the coordinator.
+    public func invitations(of merchantID: String, visibleTo principal: Principal) throws(LabError) -> [Invitation] {
+        let profile = try merchantProfile(merchantID, visibleTo: principal)
+        let consents = Dictionary(profile.consents.map { ($0.protocolID, $0.state) }, uniquingKeysWith: { a, _ in a })
+        return try profile.enrollments.map { enrollment throws(LabError) in
+            let stored = try store.storedProtocol(enrollment.protocolID)
+            let inForce = stored.approved ?? stored.latest
+            let consent = consents[enrollment.protocolID] ?? ConsentStatus.State.none
+            let open = ![.withdrawn, .completed].contains(enrollment.state) && ![.stopped].contains(stored.state)
+            let action: Invitation.Action? = switch consent {
+            case .none, .expired: open && stored.approved != nil ? .consent : nil
+            case .needsRenewal: open ? .renew : nil
+            case .active: .withdraw
+            case .withdrawn: nil
+            }
+            return Invitation(protocolID: stored.id, title: inForce.definition.title, plugin: inForce.definition.plugin.id,
+                              firm: inForce.definition.firm, trialState: stored.state, enrollment: enrollment.state,
+                              consent: consent, version: inForce.version, approved: inForce.approvedAt != nil,
+                              languages: inForce.definition.consent.documents.keys.sorted(), action: action)
+        }
+    }
+
+    /// A protocol's consent ledger, event by event: all of it (or one merchant's) for a coordinator, their own for a
+    /// merchant. Firms and sponsors see counts and profiles, not the ledger.
+    public func consentHistory(protocolID: String, merchantID: String?, visibleTo principal: Principal) throws(LabError)
+        -> [ConsentEvent]
+    {
+        let stored = try storedProtocol(protocolID, visibleTo: principal)
+        switch principal.role {
+        case .coordinator:
+            return try store.consentEvents(merchantID: merchantID, protocolID: stored.id)
+        case .merchant:
+            if let merchantID, merchantID != principal.subject { throw Self.noMerchant(merchantID) }
+            return try store.consentEvents(merchantID: principal.subject, protocolID: stored.id)
+        case .firm, .sponsor:
+            throw LabError(.forbidden, "The consent ledger is read by the merchant and the coordinator; a firm sees the counts at `GET /v1/protocols/\(stored.id)/consents`.")
+        }
+    }
+
     /// The protocols `principal` may see: all for a coordinator, its own for a firm, those a merchant was invited to,
     /// and those of a sponsor's paired merchants.
     public func protocols(visibleTo principal: Principal) throws(LabError) -> [StoredProtocol] {
@@ -177,3 +217,31 @@ extension LivingLab {
         .notFound("There is no protocol \(id) that you may see: check the id.")
     }
 }
+
+/// A trial as the merchant invited to it sees it: where they stand and what they can do now.
+public struct Invitation: Codable, Sendable, Hashable {
+    /// What the merchant can do about the trial now.
+    public enum Action: String, Codable, Sendable, Hashable {
+        /// Read the document and consent (nothing given yet, or it expired).
+        case consent
+        /// Consent again: the protocol changed materially since they consented.
+        case renew
+        /// Withdraw, in one step.
+        case withdraw
+    }
+
+    public var protocolID: String
+    public var title: String
+    public var plugin: String
+    public var firm: String
+    public var trialState: TrialState
+    public var enrollment: Enrollment.State
+    public var consent: ConsentStatus.State
+    /// The version in force, and whether it is approved (consent is only given to an approved version).
+    public var version: Int
+    public var approved: Bool
+    /// The languages the consent document is written in.
+    public var languages: [String]
+    public var action: Action?
+}
+

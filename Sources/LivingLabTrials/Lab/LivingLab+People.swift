@@ -103,6 +103,79 @@ extension LivingLab {
         try store.addFeedback(Feedback(authorKind: kind, authorID: author, pluginID: pluginID, text: text, rating: rating,
                                        at: store.now()), actor: actor)
     }
+
+    /// Answers a piece of feedback: as firm `firmID` when given (only feedback on that firm's own plugins), else as the
+    /// lab's coordinator (this use case's actor).
+    public func answerFeedback(_ feedbackID: Int64, text: String, firmID: String?) throws(LabError) -> FeedbackAnswer {
+        let missing = LabError.notFound("There is no feedback \(feedbackID)\(firmID.map { " on a plugin of \($0)" } ?? ""): check its number in the feedback list.")
+        guard let feedback = try store.feedback().first(where: { $0.id == feedbackID }) else { throw missing }
+        if let firmID, try !owns(firm: firmID, pluginID: feedback.pluginID) { throw missing }
+        return try store.addFeedbackAnswer(
+            FeedbackAnswer(feedbackID: feedbackID, authorKind: firmID == nil ? .coordinator : .firm, authorID: firmID ?? actor,
+                           text: text, at: store.now()), actor: actor)
+    }
+
+    /// The feedback `principal` may read, newest first, with its answers: all of it for a coordinator, that on its own
+    /// plugins for a firm (without who wrote it), and their own for a merchant or a sponsor.
+    public func feedback(visibleTo principal: Principal, pluginID: String? = nil) throws(LabError) -> [FeedbackThread] {
+        let answers = Dictionary(grouping: try store.feedbackAnswers(feedbackID: nil), by: \.feedbackID)
+        var threads: [FeedbackThread] = []
+        var ownership: [String: Bool] = [:]
+        for item in try store.feedback(pluginID: pluginID) {
+            var authorID: String? = item.authorID
+            switch principal.role {
+            case .coordinator: break
+            case .firm:
+                let owned: Bool
+                if let known = ownership[item.pluginID] {
+                    owned = known
+                } else {
+                    owned = try owns(firm: principal.subject ?? "", pluginID: item.pluginID)
+                    ownership[item.pluginID] = owned
+                }
+                guard owned else { continue }
+                authorID = nil
+            case .merchant, .sponsor:
+                guard item.authorKind.rawValue == principal.role.rawValue, item.authorID == principal.subject else { continue }
+            }
+            threads.append(FeedbackThread(id: item.id ?? 0, pluginID: item.pluginID, authorKind: item.authorKind, authorID: authorID,
+                                          text: item.text, rating: item.rating, at: item.at, answers: answers[item.id ?? 0] ?? []))
+        }
+        return threads
+    }
+
+    /// Answers a piece of feedback as `principal`: a firm on its own plugins, a coordinator on any.
+    public func answerFeedback(_ feedbackID: Int64, text: String, as principal: Principal) throws(LabError) -> FeedbackAnswer {
+        switch principal.role {
+        case .coordinator: return try answerFeedback(feedbackID, text: text, firmID: nil)
+        case .firm: return try answerFeedback(feedbackID, text: text, firmID: principal.subject ?? "")
+        case .merchant, .sponsor:
+            throw LabError(.forbidden, "Answers come from the firm whose plugin it is, or from the coordinator.")
+        }
+    }
+
+    /// Whether firm `firmID` ships plugin `pluginID`: it registered a binary of it, or runs a protocol of it.
+    func owns(firm firmID: String, pluginID: String) throws(LabError) -> Bool {
+        if try store.plugins(id: pluginID).contains(where: { $0.firm == firmID }) { return true }
+        for id in try store.protocolIDs() {
+            let definition = try store.storedProtocol(id).latest.definition
+            if definition.plugin.id == pluginID, definition.firm == firmID { return true }
+        }
+        return false
+    }
+}
+
+/// A piece of feedback with the answers to it, as its reader may see it.
+public struct FeedbackThread: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var pluginID: String
+    public var authorKind: Feedback.AuthorKind
+    /// Who wrote it; withheld from firms, who read what was said about their plugin, not who said it.
+    public var authorID: String?
+    public var text: String
+    public var rating: Int?
+    public var at: Date
+    public var answers: [FeedbackAnswer]
 }
 
 /// A sponsor paired with a merchant.

@@ -8,7 +8,7 @@ struct FeedbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback",
         abstract: "Collect merchants' and sponsors' feedback on plugins (co-design).",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Answer.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -40,12 +40,36 @@ struct FeedbackCommand: ParsableCommand {
         @Option(help: "Only this plugin.") var plugin: String?
 
         func run() throws {
-            let items = try lab.open().feedback(pluginID: plugin)
+            let items = try lab.livingLab().feedback(visibleTo: Principal(role: .coordinator, subject: nil, tokenID: "cli"),
+                                                     pluginID: plugin)
             if output.format == .json { return try JSONOutput.print(items) }
             for f in items {
-                print("#\(f.id ?? 0) \(Timestamp.format(f.at)) \(f.authorKind.rawValue) \(f.authorID) on \(f.pluginID)\(f.rating.map { " (\($0)/5)" } ?? ""): \(f.text)")
+                print("#\(f.id) \(Timestamp.format(f.at)) \(f.authorKind.rawValue) \(f.authorID ?? "") on \(f.pluginID)\(f.rating.map { " (\($0)/5)" } ?? ""): \(f.text)")
+                for answer in f.answers {
+                    print("    ↳ \(Timestamp.format(answer.at)) \(answer.authorKind.rawValue) \(answer.authorID): \(answer.text)")
+                }
             }
             if items.isEmpty { print("No feedback yet.") }
+        }
+    }
+
+    struct Answer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a piece of feedback, as the firm whose plugin it is about or as the coordinator.",
+            discussion: """
+                Example:
+                  livinglab feedback answer 3 "Les créneaux passent à 30 min dans la version 1.3" --firm panier-malin
+                """)
+        @OptionGroup var lab: LabOptions
+        @OptionGroup var output: FormatOption
+        @Argument(help: "The feedback's number, as `feedback list` shows it.") var id: Int64
+        @Argument(help: "The answer.") var text: String
+        @Option(help: "The firm answering (only on feedback about its own plugins); the coordinator otherwise.") var firm: String?
+
+        func run() throws {
+            let answer = try lab.livingLab().answerFeedback(id, text: text, firmID: firm)
+            if output.format == .json { return try JSONOutput.print(answer) }
+            print("Answered feedback #\(id) as \(answer.authorKind.rawValue) \(answer.authorID).")
         }
     }
 }

@@ -8,6 +8,7 @@
 /// | arm configuration | ``configurationDepth`` levels of nesting | a plugin's settings are a flat mapping or two levels of it |
 /// | JSON text (plugin requests, configurations given as JSON) | ``jsonDepth`` levels of `[`/`{` | the decoder recurses once per level |
 /// | CSV field | ``csvFieldLength`` characters | a name, a contact or a number; a field without its closing quote would otherwise swallow the file |
+/// | free text (feedback, answers to it) | ``freeTextLength`` characters | a message of a few paragraphs, not a file |
 /// | text fields (names, ids, keys, metrics) | no control characters (NUL, line breaks, escapes…) | they end up in tables, CSV and audit entries |
 public enum InputLimits {
     /// The longest criteria expression, in characters.
@@ -26,6 +27,8 @@ public enum InputLimits {
     public static let jsonDepth = 64
     /// The longest field of a CSV file, in characters.
     public static let csvFieldLength = 8_192
+    /// The longest piece of free text (feedback, an answer to it), in characters.
+    public static let freeTextLength = 8_192
 
     /// Refuses text holding a control character (NUL, tab, line breaks, escapes), naming the field.
     ///

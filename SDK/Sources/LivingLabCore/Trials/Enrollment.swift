@@ -200,6 +200,9 @@ public struct Feedback: Codable, Sendable, Hashable {
     /// Checks the feedback's fields.
     public func validate() throws(LabError) {
         guard !text.trimmed.isEmpty else { throw .invalid("The feedback is empty: write what worked and what did not.") }
+        guard text.count <= InputLimits.freeTextLength else {
+            throw .invalid("The feedback is \(text.count) characters long; keep it within \(InputLimits.freeTextLength).")
+        }
         if let rating, !(1...5).contains(rating) {
             throw .invalid("Rating \(rating) is out of range: give 1 (poor) to 5 (great), or leave it out.")
         }
@@ -219,5 +222,36 @@ public struct Cohort: Codable, Sendable, Hashable {
         self.criteria = criteria
         self.merchantIDs = merchantIDs
         self.createdAt = createdAt
+    }
+}
+
+/// An answer to a piece of feedback, by the firm whose plugin it is about or by the lab's coordinator: how
+/// co-design closes the loop with the merchant who wrote it.
+public struct FeedbackAnswer: Codable, Sendable, Hashable {
+    public enum AuthorKind: String, Codable, Sendable, Hashable, CaseIterable { case firm, coordinator }
+
+    public var id: Int64?
+    public var feedbackID: Int64
+    public var authorKind: AuthorKind
+    /// The firm's id, or the coordinator's actor name.
+    public var authorID: String
+    public var text: String
+    public var at: Date
+
+    public init(id: Int64? = nil, feedbackID: Int64, authorKind: AuthorKind, authorID: String, text: String, at: Date) {
+        self.id = id
+        self.feedbackID = feedbackID
+        self.authorKind = authorKind
+        self.authorID = authorID
+        self.text = text
+        self.at = at
+    }
+
+    /// Checks the answer's fields.
+    public func validate() throws(LabError) {
+        guard !text.trimmed.isEmpty else { throw .invalid("The answer is empty: write what the firm will do about the feedback.") }
+        guard text.count <= InputLimits.freeTextLength else {
+            throw .invalid("The answer is \(text.count) characters long; keep it within \(InputLimits.freeTextLength).")
+        }
     }
 }
