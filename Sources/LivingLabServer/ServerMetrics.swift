@@ -2,81 +2,75 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Prometheus
 import Synchronization
 
-/// The server's counters, written as Prometheus text at `GET /metrics`: requests by route and status, a latency
-/// histogram, refusals by reason, plugin calls and failures.
+/// The server's metrics, kept in a swift-prometheus registry and written as Prometheus text at `GET /metrics`:
+/// requests by route and status, a latency histogram, refusals by reason, plugin calls and failures, requests refused
+/// for their rate.
 final class ServerMetrics: Sendable {
-    /// Upper bounds of the latency histogram's buckets, in seconds.
-    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+    /// Upper bounds of the latency histogram's buckets.
+    static let buckets: [Duration] = [.milliseconds(1), .microseconds(2_500), .milliseconds(5), .milliseconds(10),
+                                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                                      .milliseconds(500), .seconds(1), .microseconds(2_500_000)]
 
-    private struct Counts {
-        var requests: [String: Int] = [:]  // "route|status"
-        var latency = [Int](repeating: 0, count: ServerMetrics.buckets.count + 1)
-        var latencySum = 0.0
-        var latencyCount = 0
-        var refusals: [String: Int] = [:]
-        var pluginCalls = 0
-        var pluginFailures = 0
-        var rateLimited = 0
+    let registry = PrometheusCollectorRegistry()
+    private let latency: DurationHistogram
+    private let pluginCalls: Counter
+    private let pluginFailures: Counter
+    private let rateLimited: Counter
+    /// The request counters made so far, by `route|status`, so that a request looks one up without building labels.
+    private let requests = Mutex<[String: Counter]>([:])
+    private let refusals = Mutex<[String: Counter]>([:])
+
+    init() {
+        latency = registry.makeDurationHistogram(
+            descriptor: Self.name("http_request_duration", unit: "seconds", help: "Time to answer a request."),
+            buckets: Self.buckets)
+        pluginCalls = registry.makeCounter(descriptor: Self.name("plugin_calls", help: "Requests sent to plugins."))
+        pluginFailures = registry.makeCounter(
+            descriptor: Self.name("plugin_failures", help: "Plugin requests that failed or were refused."))
+        rateLimited = registry.makeCounter(descriptor: Self.name("rate_limited", help: "Requests refused with 429."))
     }
 
-    private let counts = Mutex(Counts())
+    static func name(_ metric: String, unit: String = "total", help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "livinglab", metricName: metric, unitName: unit, helpText: help)
+    }
 
-    func record(route: String, status: Int, seconds: Double) {
-        counts.withLock { counts in
-            counts.requests["\(route)|\(status)", default: 0] += 1
-            let bucket = Self.buckets.firstIndex { seconds <= $0 } ?? Self.buckets.count
-            counts.latency[bucket] += 1
-            counts.latencySum += seconds
-            counts.latencyCount += 1
+    func record(route: String, status: Int, duration: Duration) {
+        let key = "\(route)|\(status)"
+        let counter = requests.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.name("http_requests", help: "HTTP requests by route and status."),
+                labels: [("route", route), ("status", String(status))])
+            counters[key] = counter
+            return counter
         }
+        counter.increment()
+        latency.record(duration)
     }
 
-    func count(refusal reason: String) { counts.withLock { $0.refusals[reason, default: 0] += 1 } }
+    func count(refusal reason: String) {
+        refusals.withLock { counters in
+            if let counter = counters[reason] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.name("refusals", help: "Requests the consent gate or the placement rule refused, by reason."),
+                labels: [("reason", reason)])
+            counters[reason] = counter
+            return counter
+        }.increment()
+    }
+
     func count(pluginCall failed: Bool) {
-        counts.withLock {
-            $0.pluginCalls += 1
-            if failed { $0.pluginFailures += 1 }
-        }
-    }
-    func countRateLimited() { counts.withLock { $0.rateLimited += 1 } }
-
-    /// The Prometheus text exposition (version 0.0.4).
-    func text() -> String {
-        let counts = counts.withLock { $0 }
-        var out = "# HELP livinglab_http_requests_total HTTP requests by route and status.\n# TYPE livinglab_http_requests_total counter\n"
-        for (key, value) in counts.requests.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            out += "livinglab_http_requests_total{route=\"\(Self.escape(parts[0]))\",status=\"\(parts[1])\"} \(value)\n"
-        }
-        out += "# HELP livinglab_http_request_duration_seconds Time to answer a request.\n# TYPE livinglab_http_request_duration_seconds histogram\n"
-        var cumulative = 0
-        for (index, bound) in Self.buckets.enumerated() {
-            cumulative += counts.latency[index]
-            out += "livinglab_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
-        }
-        cumulative += counts.latency[Self.buckets.count]
-        out += "livinglab_http_request_duration_seconds_bucket{le=\"+Inf\"} \(cumulative)\n"
-        out += "livinglab_http_request_duration_seconds_sum \(counts.latencySum)\n"
-        out += "livinglab_http_request_duration_seconds_count \(counts.latencyCount)\n"
-        out += "# HELP livinglab_refusals_total Requests the consent gate or the placement rule refused, by reason.\n# TYPE livinglab_refusals_total counter\n"
-        for (reason, value) in counts.refusals.sorted(by: { $0.key < $1.key }) {
-            out += "livinglab_refusals_total{reason=\"\(Self.escape(reason))\"} \(value)\n"
-        }
-        out += "# HELP livinglab_plugin_calls_total Requests sent to plugins.\n# TYPE livinglab_plugin_calls_total counter\n"
-        out += "livinglab_plugin_calls_total \(counts.pluginCalls)\n"
-        out += "# HELP livinglab_plugin_failures_total Plugin requests that failed or were refused.\n# TYPE livinglab_plugin_failures_total counter\n"
-        out += "livinglab_plugin_failures_total \(counts.pluginFailures)\n"
-        out += "# HELP livinglab_rate_limited_total Requests refused with 429.\n# TYPE livinglab_rate_limited_total counter\n"
-        out += "livinglab_rate_limited_total \(counts.rateLimited)\n"
-        return out
+        pluginCalls.increment()
+        if failed { pluginFailures.increment() }
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
+    func countRateLimited() { rateLimited.increment() }
+
+    /// The Prometheus text exposition.
+    func text() -> String { registry.emitToString() }
 }
 
 /// Counts every request under its route pattern (not its path, which would hold ids) and status, and logs it at
@@ -90,10 +84,9 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"
-        metrics.record(route: route, status: response.status.code, seconds: seconds)
-        context.logger.info("\(request.method) \(route) \(response.status.code) in \(Int(seconds * 1_000_000)) µs")
+        metrics.record(route: route, status: response.status.code, duration: elapsed)
+        context.logger.info("\(request.method) \(route) \(response.status.code) in \(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000) µs")
         return response
     }
 }

@@ -139,4 +139,31 @@ struct ServerBehaviourTests {
             #expect(try await client.send(.get, "/v1/me", as: .coordinator).status == .ok)
         }
     }
+
+    @Test("/metrics counts requests by route and status, plugin calls and failures, and refusals by reason")
+    func metrics() async throws {
+        try await ServerLab.shared.serve { client in
+            let plugin = "/v1/merchants/%@/plugins/org.livinglab.example.visitcounter/requests"
+            let served = try await client.send(.post, String(format: plugin, "m1"), as: .anonymous, json: #"{"action": "whoami"}"#)
+            #expect(served.status == .ok)
+            let control = try await client.send(.post, String(format: plugin, "m3"), as: .anonymous, json: #"{"action": "whoami"}"#)
+            #expect(control.status == .notFound)
+            let outcome = #"{"outcomes": [{"merchant": "m6", "metric": "visits", "value": 1, "at": "2027-01-15T08:00:00Z", "key": "z"}]}"#
+            #expect(try await client.send(.post, "/v1/protocols/visits/outcomes", as: .firmOwn, json: outcome).status == .ok)
+            let text = try await client.send(.get, "/metrics", as: .anonymous).text
+            func value(_ prefix: String) -> Double? {
+                text.split(separator: "\n").first { $0.hasPrefix(prefix + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            let route = "/v1/merchants/{merchant}/plugins/{plugin}/requests"
+            #expect(value(#"livinglab_http_requests_total{route="\#(route)",status="200"}"#) == 1, "\(text)")
+            #expect(value(#"livinglab_http_requests_total{route="\#(route)",status="404"}"#) == 1)
+            #expect(value("livinglab_plugin_calls_total") == 2)
+            #expect(value("livinglab_plugin_failures_total") == 1)
+            #expect(value(#"livinglab_refusals_total{reason="plugin-not-serving"}"#) == 1)
+            #expect(value(#"livinglab_refusals_total{reason="not-consented"}"#) == 1)
+            #expect((value("livinglab_http_request_duration_seconds_count") ?? 0) >= 3)
+            #expect(text.contains("# TYPE livinglab_http_request_duration_seconds histogram"))
+        }
+    }
 }
+
