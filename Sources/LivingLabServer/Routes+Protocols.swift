@@ -93,7 +93,11 @@ extension LabServer {
         router.post("/v1/protocols/{protocol}/outcomes") { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.parameter("protocol")
-            let body = try await APIJSON.decode(OutcomeBatchRequest.self, from: request, context: context)
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard buffer.readableBytes > 0 else {
+                throw Problem(status: .badRequest, code: "invalid-input", detail: "The request needs a JSON body: see /openapi.json for its fields.")
+            }
+            let body = try OutcomeBatchRequest(json: String(buffer: buffer))
             guard body.outcomes.count <= Self.maxOutcomeBatch else {
                 throw Problem(status: .contentTooLarge, code: "too-large",
                               detail: "A batch holds at most \(Self.maxOutcomeBatch) outcomes, not \(body.outcomes.count): split it.",

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import LivingLabCore
 import LivingLabStore
 import LivingLabTrials
@@ -113,4 +114,60 @@ struct FeedbackRequest: Codable, Sendable {
     var plugin: String
     var text: String
     var rating: Int?
+}
+
+extension OutcomeBatchRequest {
+    /// Reads a batch through the lab's own JSON reader rather than `JSONDecoder`: a batch of 1,000 rows is the
+    /// API's heaviest body, and the problems name the field as the decoder's do (`outcomes[3].value`).
+    init(json text: String) throws(Problem) {
+        let value: JSONValue
+        do throws(LabError) {
+            value = try JSONValue.parse(text)
+        } catch {
+            throw Problem(status: .badRequest, code: "invalid-input", detail: "The body is not valid JSON: check quotes, commas and braces.")
+        }
+        guard case .object(let body) = value else { throw Self.wrongType("", "an object") }
+        guard let list = body["outcomes"] else { throw Self.lacks("outcomes") }
+        guard case .array(let rows) = list else { throw Self.wrongType("outcomes", "a list") }
+        var decoded: [OutcomeRow] = []
+        decoded.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            let path = "outcomes[\(index)]"
+            guard case .object(let fields) = row else { throw Self.wrongType(path, "an object") }
+            func string(_ key: String, optional: Bool = false) throws(Problem) -> String? {
+                switch fields[key] {
+                case .string(let text)?: return text
+                case nil, .null?:
+                    if optional { return nil }
+                    if fields[key] == nil { throw Self.lacks("\(path).\(key)") }
+                    throw Problem(status: .badRequest, code: "invalid-input", detail: "`\(path).\(key)` is null but should be a string.",
+                                  field: "\(path).\(key)")
+                default: throw Self.wrongType("\(path).\(key)", "a string")
+                }
+            }
+            guard let merchant = try string("merchant"), let metric = try string("metric"), let key = try string("key"),
+                  let atText = try string("at")
+            else { throw Self.lacks(path) }
+            guard let valueField = fields["value"] else { throw Self.lacks("\(path).value") }
+            guard case .number(let number) = valueField else { throw Self.wrongType("\(path).value", "a number") }
+            let at: Date
+            do throws(LabError) {
+                at = try Timestamp.parse(atText)
+            } catch {
+                throw Problem(status: .badRequest, code: "invalid-input", detail: "`\(path).at`: \(error.message)", field: "\(path).at")
+            }
+            decoded.append(OutcomeRow(merchant: merchant, metric: metric, value: number, unit: try string("unit", optional: true),
+                                      at: at, key: key, source: try string("source", optional: true)))
+        }
+        self.outcomes = decoded
+    }
+
+    static func lacks(_ field: String) -> Problem {
+        Problem(status: .badRequest, code: "invalid-input", detail: "The body lacks `\(field)`: add it (see /openapi.json).", field: field)
+    }
+
+    static func wrongType(_ field: String, _ type: String) -> Problem {
+        Problem(status: .badRequest, code: "invalid-input",
+                detail: field.isEmpty ? "The body should be \(type)." : "`\(field)` should be \(type).", field: field.isEmpty ? nil : field)
+    }
 }

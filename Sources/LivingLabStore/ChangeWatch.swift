@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import GRDBSQLite
 import LivingLabCore
 import Synchronization
 
@@ -8,7 +8,17 @@ import Synchronization
 /// commits. The reads a plugin call needs on every request (the consent gate, the merchant's placements) are kept
 /// here and reused while it has not moved, so a served request costs one pragma instead of four queries.
 final class ChangeWatch: Sendable {
-    private let connection: DatabaseQueue
+    /// A read-only connection of its own and its prepared `PRAGMA data_version`, used under the lock: asked on every
+    /// plugin call, it costs a step of one statement, without a queue hop or a parse.
+    private final class Probe: @unchecked Sendable {
+        var connection: OpaquePointer?
+        var statement: OpaquePointer?
+        deinit {
+            sqlite3_finalize(statement)
+            sqlite3_close_v2(connection)
+        }
+    }
+    private let probe = Mutex(Probe())
     private struct Cached {
         var stamp: Int64 = -1
         var gate: ConsentIndex?
@@ -17,14 +27,22 @@ final class ChangeWatch: Sendable {
     private let cached = Mutex(Cached())
 
     init(path: String) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+        try probe.withLock { probe in
+            guard sqlite3_open_v2(path, &probe.connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+                  sqlite3_prepare_v2(probe.connection, "PRAGMA data_version", -1, &probe.statement, nil) == SQLITE_OK
+            else {
+                throw LabError(.unavailable, "The lab database \(path) cannot be watched for changes: \(String(cString: sqlite3_errmsg(probe.connection)))")
+            }
+        }
     }
 
     /// The database's change stamp now; `nil` when it cannot be read (then nothing is reused).
     func stamp() -> Int64? {
-        try? connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
+        probe.withLock { probe in
+            defer { sqlite3_reset(probe.statement) }
+            guard sqlite3_step(probe.statement) == SQLITE_ROW else { return nil }
+            return sqlite3_column_int64(probe.statement, 0)
+        }
     }
 
     /// `load()`'s answer, reused while the database has not changed since it was taken.

@@ -5,6 +5,7 @@ import LivingLabCore
 import LivingLabRuntime
 import LivingLabStore
 import Logging
+import Synchronization
 
 /// The host functions of a lab, backed by its store: every plugin call about a merchant goes through the consent gate.
 ///
@@ -15,6 +16,8 @@ import Logging
 public final class LabPluginHost: PluginHostServices {
     let store: any LabStore
     let logger: Logger
+    /// `version range` → whether the version is in the range.
+    private let versionMatches = Mutex<[String: Bool]>([:])
 
     /// A host for plugins of the lab in `store`.
     public init(store: any LabStore, logger: Logger = Logger(label: "livinglab.plugins")) {
@@ -113,11 +116,8 @@ public final class LabPluginHost: PluginHostServices {
         } catch {
             return .failure(HostDenial(.internal, error.message))
         }
-        let version = try? SemanticVersion(plugin.version)
         let mine = placements.filter { placement in
-            guard placement.definition.plugin.id == plugin.id else { return false }
-            guard let range = try? SemanticVersionRange(placement.definition.plugin.versions), let version else { return false }
-            return range.contains(version)
+            placement.definition.plugin.id == plugin.id && matches(plugin.version, placement.definition.plugin.versions)
         }
         let chosen = mine.first(where: { $0.enrollment == .active }) ?? mine.first
         let facts = PlacementFacts(
@@ -135,6 +135,23 @@ public final class LabPluginHost: PluginHostServices {
             return .failure(deny(reason, "\(reason) (\(trial); purpose \(purpose))", plugin))
         }
         return .success(chosen!)
+    }
+
+    /// Whether `version` is in `range`, remembered: every host call asks it again of the same few texts.
+    private func matches(_ version: String, _ range: String) -> Bool {
+        let key = "\(version) \(range)"
+        if let known = versionMatches.withLock({ $0[key] }) { return known }
+        let result: Bool
+        if let parsedVersion = try? SemanticVersion(version), let parsedRange = try? SemanticVersionRange(range) {
+            result = parsedRange.contains(parsedVersion)
+        } else {
+            result = false
+        }
+        versionMatches.withLock { matches in
+            if matches.count > 1_000 { matches.removeAll() }
+            matches[key] = result
+        }
+        return result
     }
 
     /// Counts the refusal and returns it.

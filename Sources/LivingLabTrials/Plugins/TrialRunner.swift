@@ -103,6 +103,10 @@ public final class TrialRunner: Sendable {
     ///
     /// A merchant already active here is checked again against the placement rule on every call: a withdrawal, a
     /// pause or an expiry recorded by another process since stops the plugin for them before it answers.
+    /// Whether the plugin runs in this process (a library the lab trusts), so that a call to it costs microseconds and
+    /// needs no thread of its own; an isolated plugin answers through its worker's pipe.
+    public var runsInProcess: Bool { registration.isolation == "in-process" }
+
     public func call(_ merchantID: String, request: String) throws(LabError) -> String {
         if plugin.activeMerchants.contains(merchantID) {
             if case .failure(let denial) = host.armConfiguration(merchantID, for: plugin.identity) {

@@ -106,30 +106,14 @@ public enum JSONValue: Codable, Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: when the text is not JSON, or nests deeper than ``InputLimits/jsonDepth`` levels.
     public static func parse(_ text: String) throws(LabError) -> JSONValue {
-        // Counted before decoding: the decoder recurses once per level.
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in text.utf8 {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > InputLimits.jsonDepth {
-                    throw .invalid("This JSON nests deeper than \(InputLimits.jsonDepth) levels of [ and {: flatten it.")
-                }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
-        }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        var reader = JSONReader(text)
+        do throws(JSONReader.Failure) {
+            return try reader.read()
         } catch {
-            throw LabError(.invalidInput, "This is not valid JSON: \(text.prefix(80)). Check quotes, commas and braces.", underlying: error)
+            if error.reason.hasPrefix("nests deeper") {
+                throw .invalid("This JSON nests deeper than \(InputLimits.jsonDepth) levels of [ and {: flatten it.")
+            }
+            throw .invalid("This is not valid JSON (at byte \(error.offset): \(error.reason)): \(text.prefix(80)). Check quotes, commas and braces.")
         }
     }
 
