@@ -172,6 +172,8 @@ public protocol AccessTokenRegistry: LabClocked {
     func accessToken(id: String) throws(LabError) -> (token: AccessToken, secretHash: String)?
     /// Revokes a token from now on; revoking one already revoked changes nothing.
     func revokeAccessToken(id: String, actor: String) throws(LabError) -> AccessToken
+    /// Marks a sign-in link opened, once: `false` when it was opened before (or is not a link).
+    func markLinkOpened(id: String, actor: String) throws(LabError) -> Bool
     /// Notes that a token was used at `date`; the audit log gets an entry for its first use in each hour.
     func noteAccessTokenUse(id: String, at date: Date) throws(LabError)
 }

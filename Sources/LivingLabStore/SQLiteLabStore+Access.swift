@@ -10,11 +10,12 @@ extension SQLiteLabStore {
                 throw LabError.conflict("A token with id \(token.id) already exists: create another.")
             }
             try db.execute(sql: """
-                INSERT INTO accessToken (id, role, subject, secretHash, createdAt, expiresAt)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO accessToken (id, role, subject, secretHash, createdAt, expiresAt, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [token.id, token.role.rawValue, token.subject, secretHash, token.createdAt.milliseconds,
-                                 token.expiresAt?.milliseconds])
+                                 token.expiresAt?.milliseconds, token.kind.rawValue])
             var details: [String: JSONValue] = ["role": .string(token.role.rawValue)]
+            if token.kind != .api { details["kind"] = .string(token.kind.rawValue) }
             if let expiresAt = token.expiresAt { details["expiresAt"] = .string(Timestamp.format(expiresAt)) }
             try audit(db, actor: actor, action: "token.create", subjects: [token.id] + (token.subject.map { [$0] } ?? []),
                       details: .object(details))
@@ -50,6 +51,16 @@ extension SQLiteLabStore {
         }
     }
 
+    public func markLinkOpened(id: String, actor: String) throws(LabError) -> Bool {
+        try write(changesTrials: false) { db in
+            try db.execute(sql: "UPDATE accessToken SET usedAt = ? WHERE id = ? AND kind = 'link' AND usedAt IS NULL",
+                           arguments: [now().milliseconds, id])
+            guard db.changesCount == 1 else { return false }
+            try audit(db, actor: actor, action: "token.link-opened", subjects: [id])
+            return true
+        }
+    }
+
     public func noteAccessTokenUse(id: String, at date: Date) throws(LabError) {
         try write(changesTrials: false) { db in
             let last = try Int64?.fetchOne(db, sql: "SELECT lastUsedAt FROM accessToken WHERE id = ?", arguments: [id]) ?? nil
@@ -66,7 +77,9 @@ extension SQLiteLabStore {
                     createdAt: Date(milliseconds: row["createdAt"]),
                     expiresAt: (row["expiresAt"] as Int64?).map(Date.init(milliseconds:)),
                     revokedAt: (row["revokedAt"] as Int64?).map(Date.init(milliseconds:)),
-                    lastUsedAt: (row["lastUsedAt"] as Int64?).map(Date.init(milliseconds:)))
+                    lastUsedAt: (row["lastUsedAt"] as Int64?).map(Date.init(milliseconds:)),
+                    kind: AccessToken.Kind(rawValue: row["kind"]) ?? .api,
+                    usedAt: (row["usedAt"] as Int64?).map(Date.init(milliseconds:)))
     }
 }
 

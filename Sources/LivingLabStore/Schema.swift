@@ -244,6 +244,12 @@ enum Schema {
                 CREATE INDEX replayedResponseByAge ON replayedResponse(at);
                 """)
         }
+        migrator.registerMigration("v7 sign-in links and web sessions") { db in
+            try db.execute(sql: """
+                ALTER TABLE accessToken ADD COLUMN kind TEXT NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'link', 'session'));
+                ALTER TABLE accessToken ADD COLUMN usedAt INTEGER;
+                """)
+        }
         return migrator
     }
 

@@ -201,7 +201,7 @@ struct StoreMigrationTests {
         #expect(try StoreKind.sqlite.rawStrings(in: folder, "SELECT identifier FROM grdb_migrations ORDER BY rowid") == [
             "v1 lab, people, protocols, consent, outcomes, audit", "v2 plugin isolation and host-call denials",
             "v3 lighter outcome indexes", "v4 one spelling of each refusal reason", "v5 API access tokens",
-            "v6 answers to feedback, API responses kept for replay",
+            "v6 answers to feedback, API responses kept for replay", "v7 sign-in links and web sessions",
         ])
     }
 

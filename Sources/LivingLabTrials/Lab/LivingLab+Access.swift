@@ -19,6 +19,11 @@ extension LivingLab {
     /// Creates a token for a role (and the firm, merchant or sponsor it stands for), valid for `lifetime` seconds or
     /// until revoked.
     public func createToken(role: LabRole, subject: String?, lifetime: TimeInterval?) throws(LabError) -> IssuedToken {
+        try issue(role: role, subject: subject, lifetime: lifetime, kind: .api)
+    }
+
+    /// Refuses a token for a firm, merchant or sponsor the lab does not know.
+    func checkSubject(role: LabRole, subject: String?) throws(LabError) {
         if let subject {
             switch role {
             case .coordinator: break
@@ -33,13 +38,6 @@ extension LivingLab {
                 }
             }
         }
-        if let lifetime, lifetime <= 0 { throw .invalid("A token's lifetime must be positive, e.g. --expires 30d.") }
-        let (id, secret) = BearerToken.generate()
-        let now = store.now()
-        let token = AccessToken(id: id, role: role, subject: subject, createdAt: now,
-                                expiresAt: lifetime.map { now.addingTimeInterval($0).roundedToMilliseconds })
-        try store.addAccessToken(token, secretHash: BearerToken.hash(secret), actor: actor)
-        return IssuedToken(token: token, bearer: BearerToken.text(id: id, secret: secret))
     }
 
     /// Revokes a token from now on.
@@ -58,10 +56,16 @@ extension LivingLab {
         guard let stored, BearerToken.constantTimeEqual(presented, stored.secretHash) else {
             throw LabError(.unauthenticated, "This token is not recognised: ask the lab's coordinator for a new one.")
         }
+        guard stored.token.kind == .api else {
+            throw LabError(.unauthenticated, stored.token.kind == .link
+                ? "This is a sign-in link, not an API token: open it in a browser."
+                : "This is a web session, not an API token: ask the lab's coordinator for a token.")
+        }
         let now = store.now()
         switch stored.token.state(at: now) {
         case .revoked: throw LabError(.unauthenticated, "This token was revoked: ask the lab's coordinator for a new one.")
         case .expired: throw LabError(.unauthenticated, "This token expired: ask the lab's coordinator for a new one.")
+        case .used: throw LabError(.unauthenticated, "This token was already used: ask the lab's coordinator for a new one.")
         case .active: break
         }
         // A token's use is written at most once a minute: a busy caller must not cost a durable write per request.

@@ -55,9 +55,23 @@ public struct AccessToken: Codable, Sendable, Hashable {
     public var expiresAt: Date?
     public var revokedAt: Date?
     public var lastUsedAt: Date?
+    /// What the token opens: the API, a web session once (a sign-in link), or the web portal (a session).
+    public var kind: Kind
+    /// When a sign-in link was opened (it opens one session, once).
+    public var usedAt: Date?
+
+    /// What a token opens.
+    public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
+        /// The API, with `Authorization: Bearer` (`livinglab token create`).
+        case api
+        /// A one-time sign-in link to the web portal (`livinglab invite link`), handed over by a sponsor or sent by SMS.
+        case link
+        /// A web session, kept in an `HttpOnly` cookie, opened by a link or by an API token.
+        case session
+    }
 
     public init(id: String, role: LabRole, subject: String?, createdAt: Date, expiresAt: Date? = nil,
-                revokedAt: Date? = nil, lastUsedAt: Date? = nil) {
+                revokedAt: Date? = nil, lastUsedAt: Date? = nil, kind: Kind = .api, usedAt: Date? = nil) {
         self.id = id
         self.role = role
         self.subject = subject
@@ -65,16 +79,19 @@ public struct AccessToken: Codable, Sendable, Hashable {
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
         self.lastUsedAt = lastUsedAt
+        self.kind = kind
+        self.usedAt = usedAt
     }
 
     /// Whether a token can be used.
     public enum State: String, Codable, Sendable {
-        case active, expired, revoked
+        case active, expired, revoked, used
     }
 
     /// The token's state at `date`.
     public func state(at date: Date) -> State {
         if let revokedAt, revokedAt <= date { return .revoked }
+        if kind == .link, usedAt != nil { return .used }
         if let expiresAt, expiresAt <= date { return .expired }
         return .active
     }
