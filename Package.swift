@@ -65,11 +65,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The portal's pages: HTML and the words of each language (one catalogue file per language), no HTTP.
+        .target(
+            name: "LivingLabWeb",
+            dependencies: [core, "LivingLabStore", "LivingLabTrials"],
+            resources: [.copy("Resources")]
+        ),
         // The HTTP adapter only: routes, roles and problem documents over the use cases of LivingLabTrials.
         .target(
             name: "LivingLabServer",
             dependencies: [
-                core, "LivingLabStore", "LivingLabTrials",
+                core, "LivingLabStore", "LivingLabTrials", "LivingLabWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -109,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LivingLabServerTests",
-            dependencies: ["LivingLabServer", "LivingLabTrials", "LivingLabStore", core, "LabTestSupport",
+            dependencies: ["LivingLabServer", "LivingLabTrials", "LivingLabStore", "LivingLabWeb", core, "LabTestSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Yams", package: "Yams")]

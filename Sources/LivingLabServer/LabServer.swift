@@ -58,6 +58,7 @@ public struct LabServer: Sendable {
         addProtocolRoutes(to: router)
         addTrialRoutes(to: router)
         addPluginRoutes(to: router)
+        addPortalRoutes(to: router)
         return router
     }
 

@@ -3026,7 +3026,6 @@ enum OpenAPIDocument {
       "enum": [
        "draft",
        "approved",
-       "enrolling",
        "running",
        "paused",
        "stopped"

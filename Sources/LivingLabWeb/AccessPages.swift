@@ -4,11 +4,11 @@ import Foundation
 public enum AccessPages {
     /// The landing page of a sign-in link: opening it takes one more press, so that a link preview (an SMS app, a
     /// mail scanner) fetching it does not use it up.
-    public static func join(code: String, _ context: PageContext) -> String {
+    public static func join(code: String, next: String, _ context: PageContext) -> String {
         let t = context.t
         return context.page(title: t("join.title"), """
             <p class="lead">\(HTML.escape(t("join.lead")))</p>
-            <form method="post" action="/join/\(HTML.escape(HTML.query(code)))">
+            <form method="post" action="/join/\(HTML.escape(HTML.query(code)))?next=\(HTML.escape(HTML.query(next)))">
             <button type="submit">\(HTML.escape(t("join.continue")))</button>
             </form>
             """)
@@ -22,7 +22,7 @@ public enum AccessPages {
             <p class="lead">\(HTML.escape(t("signIn.lead")))</p>
             <form method="post" action="/sign-in">
             <label for="token">\(HTML.escape(t("signIn.token")))</label>
-            <input id="token" type="password" name="token" autocomplete="off" required>
+            <input id="token" type="password" name="token" autocomplete="current-password" required>
             <p><button type="submit">\(HTML.escape(t("signIn.submit")))</button></p>
             </form>
             """)

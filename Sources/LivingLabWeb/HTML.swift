@@ -31,11 +31,14 @@ public struct PageContext: Sendable {
     public var csrf: String?
     /// The path of the page, for the language switch.
     public var path: String
+    /// What the last action did, said at the top of the page.
+    public var notice: String?
 
-    public init(t: Catalogue, csrf: String?, path: String) {
+    public init(t: Catalogue, csrf: String?, path: String, notice: String? = nil) {
         self.t = t
         self.csrf = csrf
         self.path = path
+        self.notice = notice
     }
 
     /// The hidden field every form posts.
@@ -73,6 +76,7 @@ public struct PageContext: Sendable {
             </header>
             <main id="main"\(wide ? #" class="wide""# : "")>
             <h1>\(HTML.escape(title))</h1>
+            \(notice.map { #"<p class="ok" role="status">\#(HTML.escape($0))</p>"# } ?? "")
             \(body)
             </main>
             <footer class="site">LivingLab</footer>

@@ -23,19 +23,23 @@ public enum MerchantPages {
     }
 
     static func status(_ state: ConsentStatus.State, _ t: Catalogue) -> String {
-        #"<span class="status \#(state.rawValue)">\#(HTML.escape(t("status.consent.\#(state.rawValue)")))</span>"#
+        let label = HTML.escape(t("status.consent." + state.rawValue))
+        return #"<span class="status \#(state.rawValue)">\#(label)</span>"#
     }
 
     /// One trial: what it is, the data and why, how long, what withdrawal does, who runs it, the sponsor, the
     /// document, and one button to take part or one to withdraw.
-    public static func trial(_ trial: MerchantTrial, notice: String? = nil, _ context: PageContext) -> String {
+    public static func trial(_ trial: MerchantTrial, _ context: PageContext) -> String {
         let t = context.t
         let p = trial.definition
         let id = HTML.query(p.id)
         var body = ""
-        if let notice { body += #"<p class="ok" role="status">\#(HTML.escape(notice))</p>"# }
         body += "<p>\(status(trial.invitation.consent, t)) · \(HTML.escape(t("trial.stateLabel"))) : \(HTML.escape(t("trial.state.\(trial.invitation.trialState.rawValue)")))</p>"
-        body += "<h2>\(HTML.escape(t("trial.what")))</h2><p>\(HTML.escape(p.hypothesis))</p>"
+        // The protocol's own words are in one language; the document is in the reader's: what the trial does and its
+        // title come from it.
+        let what = trial.document.flatMap { Markdown.firstSection($0.text) }.map { Markdown.html($0) }
+            ?? "<p>\(HTML.escape(p.hypothesis))</p>"
+        body += "<h2>\(HTML.escape(t("trial.what")))</h2>\(what)"
         body += "<h2>\(HTML.escape(t("trial.firm")))</h2><p>\(HTML.escape(trial.firm?.name ?? p.firm))</p>"
         body += "<h2>\(HTML.escape(t("trial.sponsor")))</h2>"
         body += trial.sponsors.isEmpty ? "<p>\(HTML.escape(t("trial.sponsor.none")))</p>"
@@ -53,8 +57,8 @@ public enum MerchantPages {
         if let document = trial.document {
             body += """
                 <h2>\(HTML.escape(t("trial.document")))</h2>
-                <details class="document" open><summary>\(HTML.escape(t("trial.document"))) (\(HTML.escape(document.language)), v\(document.version))</summary>
-                <pre lang="\(HTML.escape(document.language))">\(HTML.escape(document.text))</pre></details>
+                <details class="document"><summary>\(HTML.escape(t("trial.document"))) (v\(document.version))</summary>
+                <div lang="\(HTML.escape(document.language))">\(Markdown.html(document.text, headingOffset: 2))</div></details>
                 """
         }
         if !trial.changes.isEmpty {
@@ -94,8 +98,9 @@ public enum MerchantPages {
             }
             body += "</ul><p><a href=\"/portal/trials/\(id)/receipt\">\(HTML.escape(t("trial.receipt")))</a></p>"
         }
-        body += feedbackSection(trial, context)
-        return context.page(title: p.title, body)
+        // Feedback is for those who took part (or did, and left).
+        if !trial.events.isEmpty { body += feedbackSection(trial, context) }
+        return context.page(title: trial.document.flatMap { Markdown.title($0.text) } ?? p.title, body)
     }
 
     static func feedbackSection(_ trial: MerchantTrial, _ context: PageContext) -> String {

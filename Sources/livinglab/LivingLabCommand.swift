@@ -31,7 +31,7 @@ struct LivingLabCommand: AsyncParsableCommand {
             ProtocolCommand.self, ConsentCommand.self, EnrollCommand.self, OutcomeCommand.self, ShockCommand.self,
             FeedbackCommand.self, RefusalsCommand.self, AuditCommand.self, PluginCommand.self, AssignCommand.self, TrialCommand.self,
             PowerCommand.self, AnalyzeCommand.self, ReportCommand.self, SimulateCommand.self, ValidateCommand.self,
-            DemoCommand.self, ServeCommand.self, TokenCommand.self,
+            DemoCommand.self, ServeCommand.self, TokenCommand.self, InviteCommand.self,
         ]
     )
 

@@ -139,7 +139,7 @@ extension DemoLab {
     public static let effect = 0.15
 
     /// Registers the plugins, assigns arms, runs the simulated trial and ends with its report (after `beforeReport`).
-    public func runTrial(seed: UInt64, beforeReport: () -> Void) throws {
+    public func runTrial(seed: UInt64, beforeReport: () throws -> Void) throws {
         step("Plugins (first-party, trusted: they run in the host process)")
         for name in PluginShelf.firstParty {
             let registration = try PluginShelf.register(try PluginShelf.library(name), in: store, actor: actor)
@@ -176,7 +176,7 @@ extension DemoLab {
 
         let verification = try store.verifyAudit()
         say("  Audit log after the trial: \(verification.entriesChecked) entries, hash chain \(verification.isIntact ? "intact" : "BROKEN")")
-        beforeReport()
+        try beforeReport()
 
         step("Report of \(protocolID)")
         var options = ReportOptions()

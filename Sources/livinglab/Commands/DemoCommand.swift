@@ -44,6 +44,20 @@ struct DemoCommand: ParsableCommand {
             print("  livinglab consent status --db \(db) --protocol click-collect-2027")
             print("  livinglab report click-collect-2027 --db \(db) --format html --output report.html")
             print("  livinglab audit verify --db \(db)")
+            // One-time links into the web portal, made on the real clock (the demo's own ran ahead of it).
+            let living = LivingLab(store: try SQLiteLabStore(path: path, clock: SystemClock()), actor: "demo")
+            let base = "http://127.0.0.1:8080"
+            let links: [(String, LabRole, String?, String)] = [
+                ("merchant m04 (Fromagerie Lartigue)", .merchant, "m04", "?next=/portal/trials/click-collect-2027"),
+                ("firm panier-malin", .firm, "panier-malin", ""),
+                ("sponsor s01", .sponsor, "s01", ""),
+                ("coordinator", .coordinator, nil, ""),
+            ]
+            print("\nThe web portal: run `livinglab serve --db \(db)`, then open one of these one-time links (valid 7 days):")
+            for (who, role, subject, next) in links {
+                let link = try living.createSignInLink(role: role, subject: subject)
+                print("  \(who): \(base)/join/\(link.bearer)\(next)")
+            }
         }
     }
 
