@@ -1,22 +1,9 @@
 import Foundation
+import LivingLabTrials
 
 /// Text made safe for HTML: every page writes what it did not write itself through ``escape(_:)``.
 public enum HTML {
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A query value, percent-encoded.
     public static func query(_ text: String) -> String {

@@ -98,6 +98,10 @@ public enum MerchantPages {
             }
             body += "</ul><p><a href=\"/portal/trials/\(id)/receipt\">\(HTML.escape(t("trial.receipt")))</a></p>"
         }
+        if !trial.events.isEmpty {
+            body += "<h2>\(HTML.escape(t("results.title")))</h2>"
+            body += trial.weekly.map { Charts.weekly($0, t) } ?? "<p>\(HTML.escape(t("results.none")))</p>"
+        }
         // Feedback is for those who took part (or did, and left).
         if !trial.events.isEmpty { body += feedbackSection(trial, context) }
         return context.page(title: trial.document.flatMap { Markdown.title($0.text) } ?? p.title, body)

@@ -251,6 +251,18 @@ check(en["merchant.home.title"] in text(english), "the language choice stays fro
 english.set_window_size(1280, 900)
 english.get(BASE + "/portal/trials/appointments-2028")
 shoot(english, "merchant-trial-english")
+# 5. A merchant of the finished click & collect trial sees their own weekly sales next to the street's mean.
+results = browser(390)
+open_link(results, os.environ["LIVINGLAB_RESULTS_LINK"])
+check(fr["results.title"] in text(results), "the merchant's page has their results")
+lines = results.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
+check([line.get_attribute("class") for line in lines] == ["street", "you"], "the chart draws their line and the street's")
+check(len(results.find_elements(By.CSS_SELECTOR, "details table tbody tr")) >= 12, "the same figures are in a table, week by week")
+check(results.execute_script("return document.documentElement.scrollWidth") <= 390, "the chart fits a 390-px screen")
+shoot(results, "merchant-results")
+accessible(results, "merchant results")
+results.quit()
+
 signin = browser(390)
 signin.get(BASE + "/sign-in")
 shoot(signin, "sign-in")

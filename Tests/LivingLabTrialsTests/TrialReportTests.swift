@@ -129,7 +129,12 @@ struct TrialReportTests {
         let orders = try #require(figures.metrics.first { $0.metric == "orders" })
         // shop-02 is index 1: level 34, wobble averages out to within ±2, plus the planted effect after the start.
         #expect(abs((orders.change ?? 0) - ReportLab.effect) < 3)
-        #expect(report.weekly?.lines.map(\.name) == ["vous / you"])
+        // Their own line, and the mean of the twelve enrolled shops (never one of them).
+        #expect(report.weekly?.lines.map(\.name) == ["you", "street"])
+        let you = report.weekly?.lines[0].values.compactMap { $0 } ?? []
+        let street = report.weekly?.lines[1].values.compactMap { $0 } ?? []
+        #expect(!street.isEmpty && street.count == you.count)
+        #expect(you != street, "the street's mean is not the merchant's own line")
         let json = try report.jsonRendering()
         for other in ReportLab.merchantIDs where other != "shop-02" { #expect(!json.contains(other)) }
     }

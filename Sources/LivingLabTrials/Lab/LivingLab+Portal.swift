@@ -19,6 +19,8 @@ public struct MerchantTrial: Sendable {
     public var changes: [ProtocolChange]
     /// Their feedback on the trial's plugin, with the firm's answers.
     public var feedback: [FeedbackThread]
+    /// Their weekly primary metric next to the street's mean (``TrialReport`` for them), once there are outcomes.
+    public var weekly: WeeklySeries?
 }
 
 extension LivingLab {
@@ -46,6 +48,8 @@ extension LivingLab {
             firm: try store.firms().first { $0.id == inForce.definition.firm },
             sponsors: try store.sponsors(of: merchantID), events: events, changes: changes,
             feedback: try feedback(visibleTo: principal, pluginID: inForce.definition.plugin.id)
-                .filter { $0.authorKind == .merchant && $0.authorID == merchantID })
+                .filter { $0.authorKind == .merchant && $0.authorID == merchantID },
+            weekly: events.isEmpty ? nil
+                : (try? TrialReport.assemble(from: store, protocolID: protocolID, options: ReportOptions(merchantID: merchantID)))?.weekly)
     }
 }

@@ -164,6 +164,9 @@ struct ReportAssembler {
 
     // MARK: - Merchant view
 
+    /// The fewest merchants whose mean a merchant's report may show next to their own figures.
+    static let smallestStreet = 5
+
     func merchantReport(_ base: TrialReport, merchantID: String, definition: ExperimentProtocol, calendar: WeekCalendar,
                         windows: [String: (Date, Date?)], assignments: [LivingLabCore.Assignment], trialStart: Int,
                         followUpStart: Int?, bands: [WeeklySeries.Band]) throws(LabError) -> TrialReport
@@ -176,8 +179,14 @@ struct ReportAssembler {
         let status = try store.consentStatuses(merchantID: merchantID, protocolID: protocolID).first
         var figures: [MerchantFigures.MetricFigures] = []
         let end = followUpStart ?? calendar.count
+        // The street's line is the mean of every enrolled merchant, shown only when there are enough of them that it
+        // tells nothing of any one of them.
+        let street = Set(try store.enrollments(in: protocolID).map(\.merchantID))
+        let showsStreet = street.count >= Self.smallestStreet
         for metric in definition.metrics.all {
-            let totals = try weeklyTotals(metric: metric, calendar: calendar, windows: windows, merchants: [merchantID])
+            let drawn = metric == definition.metrics.primary && showsStreet
+            let totals = try weeklyTotals(metric: metric, calendar: calendar, windows: windows,
+                                          merchants: drawn ? street.union([merchantID]) : [merchantID])
             let weeks = totals.byMerchant[merchantID] ?? []
             let pre = weeks.prefix(trialStart).compactMap { $0 }
             let post = weeks.enumerated().filter { $0.offset >= trialStart && $0.offset < end }.compactMap(\.element)
@@ -187,7 +196,8 @@ struct ReportAssembler {
                                  change: preMean.flatMap { a in postMean.map { $0 - a } },
                                  observations: totals.observations[merchantID] ?? 0))
             if metric == definition.metrics.primary {
-                report.weekly = series(metric: metric, totals: totals, calendar: calendar, groups: [("vous / you", [merchantID])],
+                let groups: [(String, Set<String>)] = [("you", [merchantID])] + (drawn ? [("street", street)] : [])
+                report.weekly = series(metric: metric, totals: totals, calendar: calendar, groups: groups,
                                        trialStart: trialStart, followUpStart: followUpStart, bands: bands)
             }
         }

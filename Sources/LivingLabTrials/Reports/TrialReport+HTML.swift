@@ -134,18 +134,23 @@ extension TrialReport {
         """
 }
 
-/// Escapes text for HTML and SVG.
-func esc(_ text: String) -> String {
-    var out = ""
-    for c in text {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
+/// Text made safe for HTML and SVG: the one escaping of the report and of the web portal's pages.
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
         }
+        return out
     }
-    return out
 }
+
+/// Escapes text for HTML and SVG.
+func esc(_ text: String) -> String { HTMLText.escape(text) }
