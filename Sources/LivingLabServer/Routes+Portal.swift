@@ -182,12 +182,8 @@ extension LabServer {
             return .page(MerchantPages.home(invitations, reader.context))
         case .firm:
             let trials = try lab.protocols(visibleTo: principal).map { stored in
-                var counts: [String: Int] = [:]
-                for status in try lab.store.consentStatuses(merchantID: nil, protocolID: stored.id) {
-                    counts[status.state.rawValue, default: 0] += 1
-                }
-                return FirmPages.Trial(id: stored.id, title: (stored.approved ?? stored.latest).definition.title,
-                                       state: stored.state, consents: counts)
+                FirmPages.Trial(id: stored.id, title: (stored.approved ?? stored.latest).definition.title,
+                                state: stored.state, consents: try lab.consentCounts(protocolID: stored.id))
             }
             return .page(FirmPages.home(trials, feedback: try lab.feedback(visibleTo: principal), reader.context))
         case .coordinator:

@@ -43,11 +43,7 @@ extension LabServer {
                 case .merchant:
                     return try APIJSON.response(try lab.store.consentStatuses(merchantID: principal.subject, protocolID: stored.id))
                 case .firm:
-                    var counts: [String: Int] = [:]
-                    for status in try lab.store.consentStatuses(merchantID: nil, protocolID: stored.id) {
-                        counts[status.state.rawValue, default: 0] += 1
-                    }
-                    return try APIJSON.response(ConsentSummary(protocolID: stored.id, counts: counts))
+                    return try APIJSON.response(ConsentSummary(protocolID: stored.id, counts: try lab.consentCounts(protocolID: stored.id)))
                 case .sponsor:
                     throw LabError(.forbidden, "A sponsor does not see consents: the merchant and the coordinator do.")
                 }

@@ -125,6 +125,15 @@ extension LivingLab {
         }
     }
 
+    /// How many merchants of a protocol are in each consent state: what a firm sees of its trial's consents, never who.
+    public func consentCounts(protocolID: String) throws(LabError) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for status in try store.consentStatuses(merchantID: nil, protocolID: protocolID) {
+            counts[status.state.rawValue, default: 0] += 1
+        }
+        return counts
+    }
+
     /// A protocol's consent ledger, event by event: all of it (or one merchant's) for a coordinator, their own for a
     /// merchant. Firms and sponsors see counts and profiles, not the ledger.
     public func consentHistory(protocolID: String, merchantID: String?, visibleTo principal: Principal) throws(LabError)
