@@ -43,6 +43,9 @@ public struct Catalogue: Sendable {
         return text
     }
 
+    /// The colon between a label and its value, as the language writes it (`État : en cours`, `State: running`).
+    public var colon: String { self("punctuation.colon") }
+
     /// The text for `key` if the catalogue has it (for data categories a protocol names freely).
     public func optional(_ key: String) -> String? { strings[key] }
 

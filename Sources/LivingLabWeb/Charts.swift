@@ -8,7 +8,8 @@ public enum Charts {
         let you = series.lines.first { $0.name == "you" }
         let street = series.lines.first { $0.name == "street" }
         let all = series.lines.flatMap { $0.values.compactMap { $0 } }
-        guard let you, !all.isEmpty, series.weeks.count > 1 else { return "<p>\(HTML.escape(t("results.none")))</p>" }
+        // Weeks without a figure read as zero: a chart of nothing but zeros says nothing yet.
+        guard let you, all.contains(where: { $0 != 0 }), series.weeks.count > 1 else { return "<p>\(HTML.escape(t("results.none")))</p>" }
         let width = 640.0, height = 260.0, left = 48.0, bottom = 28.0, top = 12.0
         let high = max(all.max() ?? 1, 1) * 1.1
         func x(_ week: Int) -> Double { left + (width - left - 8) * Double(week) / Double(series.weeks.count - 1) }

@@ -26,12 +26,12 @@ public enum FirmPages {
         var body = trials.isEmpty ? "<p>\(HTML.escape(t("firm.home.none")))</p>" : ""
         for trial in trials {
             body += "<section class=\"card\"><h2>\(HTML.escape(trial.title))</h2><p class=\"note\"><code>\(HTML.escape(trial.id))</code></p>"
-            body += "<p>\(HTML.escape(t("trial.stateLabel"))) : \(HTML.escape(t("trial.state.\(trial.state.rawValue)")))</p>"
+            body += "<p>\(HTML.escape(t("trial.stateLabel")))\(HTML.escape(t.colon))\(HTML.escape(t("trial.state.\(trial.state.rawValue)")))</p>"
             body += "<h3>\(HTML.escape(t("firm.trial.consents")))</h3>"
             if trial.consents.isEmpty { body += "<p>\(HTML.escape(t("firm.trial.noAnswers")))</p>" }
             body += "<ul>"
             for (state, count) in trial.consents.sorted(by: { $0.key < $1.key }) {
-                body += "<li>\(HTML.escape(t("count.consent.\(state)"))) : \(count)</li>"
+                body += "<li>\(HTML.escape(t("count.consent.\(state)")))\(HTML.escape(t.colon))\(count)</li>"
             }
             body += "</ul><p><a href=\"/portal/trials/\(HTML.escape(HTML.query(trial.id)))/report\">\(HTML.escape(t("firm.trial.report")))</a></p></section>"
         }

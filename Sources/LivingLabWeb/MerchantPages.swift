@@ -14,7 +14,7 @@ public enum MerchantPages {
             body += """
                 <section class="card">
                 <h2>\(HTML.escape(invitation.title))</h2>
-                <p>\(status(invitation.consent, t)) · \(HTML.escape(t("trial.stateLabel"))) : \(HTML.escape(t("trial.state.\(invitation.trialState.rawValue)")))</p>
+                <p>\(status(invitation.consent, t)) · \(HTML.escape(t("trial.stateLabel")))\(HTML.escape(t.colon))\(HTML.escape(t("trial.state.\(invitation.trialState.rawValue)")))</p>
                 <p><a class="button" href="/portal/trials/\(HTML.escape(HTML.query(invitation.protocolID)))">\(HTML.escape(t("merchant.home.open")))</a></p>
                 </section>
                 """
@@ -34,7 +34,7 @@ public enum MerchantPages {
         let p = trial.definition
         let id = HTML.query(p.id)
         var body = ""
-        body += "<p>\(status(trial.invitation.consent, t)) · \(HTML.escape(t("trial.stateLabel"))) : \(HTML.escape(t("trial.state.\(trial.invitation.trialState.rawValue)")))</p>"
+        body += "<p>\(status(trial.invitation.consent, t)) · \(HTML.escape(t("trial.stateLabel")))\(HTML.escape(t.colon))\(HTML.escape(t("trial.state.\(trial.invitation.trialState.rawValue)")))</p>"
         // The protocol's own words are in one language; the document is in the reader's: what the trial does and its
         // title come from it.
         let what = trial.document.flatMap { Markdown.firstSection($0.text) }.map { Markdown.html($0) }
@@ -45,10 +45,10 @@ public enum MerchantPages {
         body += trial.sponsors.isEmpty ? "<p>\(HTML.escape(t("trial.sponsor.none")))</p>"
             : "<p>\(trial.sponsors.map { HTML.escape($0.name) }.joined(separator: ", "))</p>"
         body += "<h2>\(HTML.escape(t("trial.data")))</h2>"
-        body += "<p><strong>\(HTML.escape(t("trial.purposes")))</strong> : "
-            + p.consent.purposes.map { HTML.escape(t.optional("purpose.\($0)") ?? $0) }.joined(separator: " ; ") + "</p>"
-        body += "<p><strong>\(HTML.escape(t("trial.categories")))</strong> : "
-            + p.consent.dataCategories.map { HTML.escape(t.optional("data.\($0)") ?? $0) }.joined(separator: " ; ") + "</p>"
+        body += "<p><strong>\(HTML.escape(t("trial.purposes")))</strong>\(HTML.escape(t.colon))"
+            + p.consent.purposes.map { HTML.escape(t.optional("purpose.\($0)") ?? $0) }.joined(separator: HTML.escape(t("punctuation.list"))) + "</p>"
+        body += "<p><strong>\(HTML.escape(t("trial.categories")))</strong>\(HTML.escape(t.colon))"
+            + p.consent.dataCategories.map { HTML.escape(t.optional("data.\($0)") ?? $0) }.joined(separator: HTML.escape(t("punctuation.list"))) + "</p>"
         body += "<h2>\(HTML.escape(t("trial.duration")))</h2><p>" + HTML.escape(t("trial.duration.value", [
             "baselineStart": t.day(p.schedule.baseline.start.startOfDay), "baselineEnd": t.day(p.schedule.baseline.end.startOfDay),
             "trialStart": t.day(p.schedule.trial.start.startOfDay), "trialEnd": t.day(p.schedule.trial.end.startOfDay),
@@ -64,7 +64,7 @@ public enum MerchantPages {
         if !trial.changes.isEmpty {
             body += "<h2>\(HTML.escape(t("trial.changes")))</h2><ul>"
             for change in trial.changes {
-                body += "<li><strong>\(HTML.escape(change.field))</strong> : \(HTML.escape(change.before)) → \(HTML.escape(change.after))</li>"
+                body += "<li><strong>\(HTML.escape(change.field))</strong>\(HTML.escape(t.colon))\(HTML.escape(change.before)) → \(HTML.escape(change.after))</li>"
             }
             body += "</ul>"
         }
