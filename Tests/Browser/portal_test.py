@@ -13,7 +13,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["LIVINGLAB_BASE"]
@@ -87,6 +87,18 @@ def plugin_serves(merchant):
 
 def text(driver):
     return driver.find_element(By.TAG_NAME, "body").text
+
+
+def staleness_of(element):
+    """Whether `element`'s page was left: selenium's own check lets through the inspector's "node does not belong to
+    the document", which is the same news."""
+    def gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return gone
 
 
 def press(driver, label, within=None):
