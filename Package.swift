@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "livinglab",
             dependencies: [
-                core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials", "LivingLabServer",
+                core, runtime, "LivingLabStore", "LivingLabAnalysis", "LivingLabTrials", "LivingLabWeb", "LivingLabServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LivingLabTrialsTests",
-            dependencies: ["LivingLabTrials", "LivingLabStore", "LivingLabAnalysis", core, runtime, testing,
+            dependencies: ["LivingLabTrials", "LivingLabStore", "LivingLabAnalysis", "LivingLabWeb", core, runtime, testing,
                            "LabTestSupport"]
         ),
         .testTarget(

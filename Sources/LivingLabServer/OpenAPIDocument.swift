@@ -942,6 +942,19 @@ enum OpenAPIDocument {
         "html"
        ]
       }
+     },
+     {
+      "name": "lang",
+      "in": "query",
+      "required": false,
+      "description": "The language of the HTML report (French by default).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "fr",
+        "en"
+       ]
+      }
      }
     ],
     "responses": {

@@ -29,6 +29,10 @@ extension LabServer {
             Response(status: .ok, headers: Self.pageHeaders(contentType: "text/css; charset=utf-8"),
                      body: .init(byteBuffer: ByteBuffer(string: PortalStyle.css)))
         }
+        router.get("/portal/report.css") { _, _ in
+            Response(status: .ok, headers: Self.pageHeaders(contentType: "text/css; charset=utf-8"),
+                     body: .init(byteBuffer: ByteBuffer(string: ReportPage.css)))
+        }
         router.get("/join/{code}") { request, context in
             let code = try context.parameter("code")
             let next = Self.next(request)
@@ -135,7 +139,7 @@ extension LabServer {
                 let stored = try reader.lab.storedProtocol(id, visibleTo: principal)
                 try reader.lab.requireRuns(stored, principal, for: "read the trial's report")
                 let report = try TrialReport.assemble(from: reader.lab.store, protocolID: stored.id, options: ReportOptions())
-                return .html(report.htmlRendering())
+                return .html(ReportPage(report, language: reader.context.t.language, style: .linked("/portal/report.css")).html)
             }
         }
         router.post("/portal/trials/{protocol}/approve") { request, context in

@@ -3,6 +3,7 @@ import Hummingbird
 import LivingLabCore
 import LivingLabStore
 import LivingLabTrials
+import LivingLabWeb
 import NIOCore
 import Synchronization
 
@@ -124,6 +125,11 @@ extension LabServer {
                 throw Problem(status: .badRequest, code: "invalid-input",
                               detail: "`format` is json, csv or html, not `\(format)`.", field: "format")
             }
+            let language = request.uri.queryParameters.get("lang") ?? "fr"
+            guard Catalogue.languages.contains(language) else {
+                throw Problem(status: .badRequest, code: "invalid-input",
+                              detail: "`lang` is one of \(Catalogue.languages.joined(separator: ", ")), not `\(language)`.", field: "lang")
+            }
             let lab = self.lab(principal)
             return try await self.blocking { () throws -> Response in
                 let stored = try lab.storedProtocol(id, visibleTo: principal)
@@ -143,7 +149,7 @@ extension LabServer {
                                     body: .init(byteBuffer: ByteBuffer(string: report.csvRendering())))
                 case "html":
                     return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                                    body: .init(byteBuffer: ByteBuffer(string: report.htmlRendering())))
+                                    body: .init(byteBuffer: ByteBuffer(string: ReportPage(report, language: language).html)))
                 default:
                     return Response(status: .ok, headers: [.contentType: "application/json"],
                                     body: .init(byteBuffer: ByteBuffer(string: try report.jsonRendering())))

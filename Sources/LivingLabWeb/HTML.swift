@@ -1,9 +1,23 @@
 import Foundation
 import LivingLabTrials
 
-/// Text made safe for HTML: every page writes what it did not write itself through ``escape(_:)``.
+/// Text made safe for HTML and SVG: every page and report writes what it did not write itself through ``escape(_:)``.
 public enum HTML {
-    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
 
     /// A query value, percent-encoded.
     public static func query(_ text: String) -> String {

@@ -4,6 +4,7 @@ import LivingLabAnalysis
 import LivingLabCore
 import LivingLabTrials
 import LivingLabStore
+import LivingLabWeb
 import Testing
 
 @Suite("Trial report assembly")
@@ -190,7 +191,33 @@ struct ReportRendererTests {
         #expect(!html.contains("<script"))
         #expect(html.contains("<style>"))
         #expect(html.contains("tram-works"))
-        #expect(html.contains("HARMED"))
+        #expect(html.contains("DÉGRADÉ"))
+    }
+
+    @Test("the HTML report speaks one language: French by default, English with language en, never both")
+    func htmlSpeaksOneLanguage() throws {
+        let lab = try ReportLab(shock: true)
+        let report = try TrialReport.assemble(from: lab.store, protocolID: ReportLab.protocolID)
+        let french = try report.rendered(as: .html), english = try report.rendered(as: .html, language: "en")
+        #expect(french.contains(#"<html lang="fr">"#) && english.contains(#"<html lang="en">"#))
+        let fr = Catalogue.named("fr"), en = Catalogue.named("en")
+        for key in ["report.primary", "report.allMetrics", "report.design", "report.funnel", "report.funnel.invited",
+                    "report.chart.trialStart", "report.guardrail.harmed"] {
+            #expect(french.contains(HTML.escape(fr(key))), "\(key) missing in French")
+            #expect(english.contains(HTML.escape(en(key))), "\(key) missing in English")
+            #expect(!english.contains(HTML.escape(fr(key))), "French \(key) on the English report")
+            #expect(!french.contains(HTML.escape(en(key))), "English \(key) on the French report")
+        }
+        // The old two-language labels are gone, and French numbers have a decimal comma.
+        #expect(!french.contains(" / "), "a label written twice")
+        #expect(!english.contains(" / "), "a label written twice")
+        let headline = try #require(report.primary?.estimate)
+        #expect(french.contains(Figure.text(headline.estimate).replacingOccurrences(of: ".", with: ",")))
+        #expect(english.contains(Figure.text(headline.estimate)))
+        // Every table cell carries its column's name, which a narrow screen shows in place of the header row.
+        let cells = french.components(separatedBy: "<td").count - 1
+        #expect(cells > 0 && cells == french.components(separatedBy: "<td data-label=").count - 1)
+        #expect(ReportPage.css.contains("@media (max-width:640px)"))
     }
 
     @Test func textShowsEffectIntervalAndNotes() throws {

@@ -64,7 +64,7 @@ enum ReportBenchmark {
         for _ in 0..<repeats {
             times.append(try nanoseconds {
                 let report = try TrialReport.assemble(from: store, protocolID: "year")
-                length = try report.rendered(as: .text).count
+                length = report.textRendering().count
             })
         }
         precondition(length > 0)

@@ -10,21 +10,11 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     /// One long table: `section,item,field,value`.
     case csv
-    /// One self-contained HTML page with inline CSS and SVG charts.
+    /// One self-contained HTML page with inline CSS and SVG charts, in one language (LivingLabWeb's `ReportPage`).
     case html
 }
 
 extension TrialReport {
-    /// Renders the report in `format`.
-    public func rendered(as format: ReportFormat) throws -> String {
-        switch format {
-        case .text: return textRendering()
-        case .json: return try jsonRendering()
-        case .csv: return csvRendering()
-        case .html: return htmlRendering()
-        }
-    }
-
     /// The report as JSON (sorted keys, ISO 8601 dates, ±∞ and NaN as strings).
     public func jsonRendering() throws -> String {
         String(decoding: try ReportJSON.encoder().encode(self), as: UTF8.self)
@@ -46,9 +36,9 @@ public enum ReportJSON {
     }
 }
 
-/// Number formatting for every renderer: three significant digits, ±∞ spelt out.
-enum Figure {
-    static func text(_ x: Double?, digits: Int = 3) -> String {
+/// Number formatting for every renderer (the text, CSV and HTML reports and the portal's pages): three significant digits, ±∞ spelt out.
+public enum Figure {
+    public static func text(_ x: Double?, digits: Int = 3) -> String {
         guard let x else { return "–" }
         if x.isNaN { return "–" }
         if !x.isFinite { return x > 0 ? "+∞" : "−∞" }
@@ -60,18 +50,18 @@ enum Figure {
         return x == 0 ? "0" : String(format: "%.\(digits - 1)e", x)
     }
 
-    static func p(_ x: Double?) -> String {
+    public static func p(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "–" }
         return x < 0.001 ? "< 0.001" : String(format: "%.3f", x)
     }
 
     /// "p = 0.042" or "p < 0.001", for sentences.
-    static func pStatement(_ x: Double) -> String {
+    public static func pStatement(_ x: Double) -> String {
         let text = p(x)
         return text.hasPrefix("<") ? "p \(text)" : "p = \(text)"
     }
 
-    static func interval(_ e: Estimate) -> String { "[\(text(e.lower)), \(text(e.upper))]" }
+    public static func interval(_ e: Estimate) -> String { "[\(text(e.lower)), \(text(e.upper))]" }
 
-    static func percent(_ level: Double) -> String { "\(Int((level * 100).rounded()))%" }
+    public static func percent(_ level: Double) -> String { "\(Int((level * 100).rounded()))%" }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LivingLabAnalysis
+import LivingLabTrials
 
 /// Colours of arms in charts: the first (control) grey-blue, treatments in strong colours.
 enum Palette {
@@ -22,6 +23,7 @@ func niceTicks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
 /// The weekly series as an SVG line chart, with shock weeks shaded and the trial start marked.
 struct WeeklyChart {
     var series: WeeklySeries
+    var words: ChartWords
     let width = 960.0, height = 340.0
     let left = 60.0, right = 20.0, top = 28.0, bottom = 58.0
 
@@ -36,7 +38,7 @@ struct WeeklyChart {
         let step = plotW / Double(weeks)
         func x(_ w: Double) -> Double { left + step * (w + 0.5) }
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - yLow) / max(yHigh - yLow, 1e-9)) }
-        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"weekly \(esc(series.metric)) per arm\" font-family=\"system-ui,sans-serif\" font-size=\"12\">"
+        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(esc(words.weekly))\" font-family=\"system-ui,sans-serif\" font-size=\"12\">"
         for band in series.bands {
             let x0 = left + step * Double(band.firstWeek), x1 = left + step * Double(band.lastWeek + 1)
             out += "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(x1 - x0))\" height=\"\(f(plotH))\" fill=\"\(Palette.shock)\" fill-opacity=\"0.35\"><title>\(esc(band.shock))</title></rect>"
@@ -50,15 +52,15 @@ struct WeeklyChart {
         }
         for t in ticks {
             out += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(t)))\" y2=\"\(f(y(t)))\" stroke=\"#e3e6eb\"/>"
-            out += "<text x=\"\(f(left - 6))\" y=\"\(f(y(t) + 4))\" text-anchor=\"end\" fill=\"#5b6475\">\(tickLabel(t))</text>"
+            out += "<text x=\"\(f(left - 6))\" y=\"\(f(y(t) + 4))\" text-anchor=\"end\" fill=\"#5b6475\">\(words.number(tickLabel(t)))</text>"
         }
         let labelEvery = max(1, Int((Double(weeks) / 14).rounded(.up)))
         for w in stride(from: 0, to: weeks, by: labelEvery) {
             out += "<text x=\"\(f(x(Double(w))))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\" fill=\"#5b6475\" font-size=\"11\">\(esc(String(series.labels[w].suffix(3))))</text>"
         }
         out += "<text x=\"\(f(width - right))\" y=\"\(f(height - 13))\" text-anchor=\"end\" fill=\"#5b6475\" font-size=\"11\">\(esc(series.weeks.first ?? "")) → \(esc(series.weeks.last ?? ""))</text>"
-        let markers: [(Int, String)] = [(series.trialStartWeek, "début de l'essai / trial start")]
-            + (series.followUpStartWeek.map { [($0, "suivi / follow-up")] } ?? [])
+        let markers: [(Int, String)] = [(series.trialStartWeek, words.trialStart)]
+            + (series.followUpStartWeek.map { [($0, words.followUp)] } ?? [])
         for (week, label) in markers where week < weeks {
             let xs = left + step * Double(week)
             out += "<line x1=\"\(f(xs))\" x2=\"\(f(xs))\" y1=\"\(f(top - 6))\" y2=\"\(f(top + plotH))\" stroke=\"#23395d\" stroke-dasharray=\"5 4\"/>"
@@ -82,7 +84,7 @@ struct WeeklyChart {
                 }
             }
             let lx = left + Double(k) * 170
-            out += "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"14\" height=\"4\" fill=\"\(colour)\"/><text x=\"\(f(lx + 20))\" y=\"\(f(height - 13))\">\(esc(line.name))</text>"
+            out += "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"14\" height=\"4\" fill=\"\(colour)\"/><text x=\"\(f(lx + 20))\" y=\"\(f(height - 13))\">\(esc(words.line(line.name)))</text>"
         }
         out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#c9ced6\"/>"
         return out + "</svg>"
@@ -92,6 +94,7 @@ struct WeeklyChart {
 /// Each metric's interval on its own scale around zero: a forest plot where harm is red and benefit green.
 struct ForestPlot {
     var metrics: [MetricReport]
+    var words: ChartWords
     let width = 960.0, rowHeight = 34.0, labelWidth = 220.0
 
     var svg: String {
@@ -100,9 +103,9 @@ struct ForestPlot {
         let height = rowHeight * Double(rows.count) + 30
         let plotLeft = labelWidth, plotRight = width - 200
         let mid = (plotLeft + plotRight) / 2, half = (plotRight - plotLeft) / 2
-        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"effects with intervals\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
+        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(esc(words.effects))\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
         out += "<line x1=\"\(f(mid))\" x2=\"\(f(mid))\" y1=\"4\" y2=\"\(f(height - 22))\" stroke=\"#5b6475\" stroke-dasharray=\"3 3\"/>"
-        out += "<text x=\"\(f(mid))\" y=\"\(f(height - 6))\" text-anchor=\"middle\" fill=\"#5b6475\" font-size=\"11\">0 (aucun effet / no effect) — chaque ligne a sa propre échelle / each row on its own scale</text>"
+        out += "<text x=\"\(f(mid))\" y=\"\(f(height - 6))\" text-anchor=\"middle\" fill=\"#5b6475\" font-size=\"11\">\(esc(words.zero))</text>"
         for (i, m) in rows.enumerated() {
             let e = m.estimate!
             let cy = rowHeight * Double(i) + rowHeight / 2 + 4
@@ -115,10 +118,10 @@ struct ForestPlot {
             let good = m.direction == .increaseIsGood ? e.lower > 0 : e.upper < 0
             let bad = m.direction == .increaseIsGood ? e.upper < 0 : e.lower > 0
             let colour = bad ? "#b3261e" : (good ? "#2e8b57" : "#23395d")
-            out += "<text x=\"4\" y=\"\(f(cy + 4))\">\(esc(m.name))</text><text x=\"\(f(labelWidth - 8))\" y=\"\(f(cy + 4))\" text-anchor=\"end\" fill=\"#5b6475\" font-size=\"11\">\(m.role.rawValue)</text>"
+            out += "<text x=\"4\" y=\"\(f(cy + 4))\">\(esc(words.metric(m.name)))</text><text x=\"\(f(labelWidth - 8))\" y=\"\(f(cy + 4))\" text-anchor=\"end\" fill=\"#5b6475\" font-size=\"11\">\(esc(words.role(m.role)))</text>"
             out += "<line x1=\"\(f(x(e.lower)))\" x2=\"\(f(x(e.upper)))\" y1=\"\(f(cy))\" y2=\"\(f(cy))\" stroke=\"\(colour)\" stroke-width=\"3\"/>"
             out += "<circle cx=\"\(f(x(e.estimate)))\" cy=\"\(f(cy))\" r=\"6\" fill=\"\(colour)\"/>"
-            out += "<text x=\"\(f(plotRight + 10))\" y=\"\(f(cy + 4))\" fill=\"\(colour)\">\(Figure.text(e.estimate)) \(Figure.interval(e))</text>"
+            out += "<text x=\"\(f(plotRight + 10))\" y=\"\(f(cy + 4))\" fill=\"\(colour)\">\(esc(words.estimate(e)))</text>"
         }
         return out + "</svg>"
     }
@@ -127,19 +130,20 @@ struct ForestPlot {
 /// The consent funnel as horizontal bars.
 struct FunnelChart {
     var funnel: ConsentFunnel
+    var words: ChartWords
 
     var svg: String {
         let bars: [(String, Int, String)] = [
-            ("Invités / invited", funnel.invited, "#5b7aa6"), ("Consentants / consented", funnel.consented, "#2e8b57"),
-            ("Actifs / active now", funnel.active, "#23395d"), ("Retirés / withdrawn", funnel.withdrawn, "#d1495b"),
+            (words.invited, funnel.invited, "#5b7aa6"), (words.consented, funnel.consented, "#2e8b57"),
+            (words.active, funnel.active, "#23395d"), (words.withdrawn, funnel.withdrawn, "#d1495b"),
         ]
         let width = 960.0, rowHeight = 30.0, labelWidth = 200.0
         let top = Double(max(1, bars.map(\.1).max() ?? 1))
-        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(rowHeight * 4 + 8))\" role=\"img\" aria-label=\"consent funnel\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
+        var out = "<svg viewBox=\"0 0 \(Int(width)) \(Int(rowHeight * 4 + 8))\" role=\"img\" aria-label=\"\(esc(words.funnel))\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
         for (i, bar) in bars.enumerated() {
             let y = rowHeight * Double(i) + 4
             let w = (width - labelWidth - 60) * Double(bar.1) / top
-            out += "<text x=\"4\" y=\"\(f(y + 17))\">\(bar.0)</text>"
+            out += "<text x=\"4\" y=\"\(f(y + 17))\">\(esc(bar.0))</text>"
             out += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 3))\" width=\"\(f(max(w, 1)))\" height=\"20\" rx=\"3\" fill=\"\(bar.2)\"/>"
             out += "<text x=\"\(f(labelWidth + w + 6))\" y=\"\(f(y + 17))\">\(bar.1)</text>"
         }
@@ -156,3 +160,6 @@ func tickLabel(_ x: Double) -> String {
 
 /// SVG coordinates with one decimal.
 func f(_ x: Double) -> String { String(format: "%.1f", x) }
+
+/// Escapes text for SVG.
+private func esc(_ text: String) -> String { HTML.escape(text) }
