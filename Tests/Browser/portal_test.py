@@ -205,6 +205,20 @@ check(plugin_serves("m07") == 200, "the plugin now serves the merchant")
 follow(desk, row.find_element(By.LINK_TEXT, fr["coordinator.report"]))
 check("appointments-2028" in desk.page_source, "the coordinator opens the trial's report")
 shoot(desk, "coordinator-report")
+check(fr["report.funnel"] in desk.page_source and en["report.funnel"] not in desk.page_source,
+      "the report speaks the reader's language only")
+check(desk.execute_script("return getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)",
+      "the report's style sheet is applied under the portal's Content-Security-Policy")
+report_url = desk.current_url
+desk.set_window_size(390, 900)
+desk.get(report_url)
+check(desk.execute_script("return document.documentElement.scrollWidth") <= 390, "the report does not scroll sideways at 390 px")
+shoot(desk, "coordinator-report")
+accessible(desk, "report")
+desk.set_window_size(1280, 900)
+desk.get(report_url + ("&" if "?" in report_url else "?") + "lang=en")
+check(en["report.funnel"] in desk.page_source and fr["report.funnel"] not in desk.page_source, "the English report has no French label")
+desk.get(report_url + ("&" if "?" in report_url else "?") + "lang=fr")
 
 # 3. The firm signs in, sees its trial's aggregates and answers the merchant; another firm's trial is not found;
 #    a form posted without its CSRF token is refused.
