@@ -19,6 +19,10 @@ struct ServeCLITests {
         let tokenID = try #require((issued["token"] as? [String: Any])?["id"] as? String)
         let listed = try cli.run("token", "list")
         #expect(listed.stdout.contains(tokenID) && listed.stdout.contains("merchant") && !listed.stdout.contains(bearer))
+        // A one-time portal link lists apart from an API token, by its kind.
+        cli.expectSuccess(try cli.run("invite", "link", "m01"))
+        let kinds = try cli.run("token", "list").stdout.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ")[1] }
+        #expect(Set(kinds) == ["api", "link"], "\(kinds)")
 
         let process = Process()
         process.executableURL = CLIRunner.binary

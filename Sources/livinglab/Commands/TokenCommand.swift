@@ -55,9 +55,9 @@ struct TokenCommand: ParsableCommand {
             let tokens = try store.accessTokens()
             if output.format == .json { return try JSONOutput.print(tokens) }
             let now = store.now()
-            var table = TextTable("id", "role", "for", "state", "created", "expires", "last used")
+            var table = TextTable("id", "kind", "role", "for", "state", "created", "expires", "last used")
             for token in tokens {
-                table.add(token.id, token.role.rawValue, token.subject ?? "", token.state(at: now).rawValue,
+                table.add(token.id, token.kind.rawValue, token.role.rawValue, token.subject ?? "", token.state(at: now).rawValue,
                           Timestamp.format(token.createdAt), token.expiresAt.map(Timestamp.format) ?? "",
                           token.lastUsedAt.map(Timestamp.format) ?? "")
             }
